@@ -1,0 +1,236 @@
+"""Numba kernels behind :class:`hopfield_edu.engine.HopfieldNetwork`.
+
+Private: every public entry point validates its inputs before calling these,
+so a user never meets a Numba typing error.
+
+Hebbian representation (no N x N matrix is touched)
+---------------------------------------------------
+With stored patterns xi (M x N, ±1), the Hebbian matrix is
+``W = (xi^T xi - M I) / scale`` (zero diagonal). Keep the integer overlaps
+``m_mu = sum_j xi_j^mu s_j``; then ``scale * (W s)_i = sum_mu xi_i^mu m_mu - M s_i``
+(the ``- M s_i`` removes the self-coupling). One step costs O(M), a flip
+updates the M overlaps in O(M), and everything is an exact integer, so the tie
+rule ``h_i = 0 -> +1`` is applied exactly.
+
+Inhibitory neurons I (sign d_i = -1 for i in I, +1 otherwise):
+
+- ``rows``   : W' = D W   (the seed's code; negates the *inputs* of i in I)
+  ``a_i = d_i (sum_mu xi_i^mu m_mu - M s_i)``
+- ``columns``: W' = W D   (negates the *outputs* of i in I, Dale-like)
+  ``a_i = sum_mu xi_i^mu (m_mu - 2 mt_mu) - M d_i s_i``  with
+  ``mt_mu = sum_{j in I} xi_j^mu s_j``.
+
+In both cases ``s^T W' s = s^T D W s`` and
+
+    2 * scale * E = -( sum_mu (m_mu^2 - 2 m_mu mt_mu) - M sum_i d_i )
+
+which is tracked exactly in integers.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+SCHEDULE_STEPS = 0  # exactly max_steps single-neuron updates, neuron drawn with replacement
+SCHEDULE_SWEEPS = 1  # random-permutation sweeps; at T = 0 stop after a sweep with no flip
+
+INH_NONE = 0
+INH_ROWS = 1
+INH_COLUMNS = 2
+
+
+@njit(cache=True)
+def _hebb_energy_numerator(m, mt, inh_mode):
+    q = 0
+    for mu in range(m.shape[0]):
+        if inh_mode == INH_NONE:
+            q += m[mu] * m[mu]
+        else:
+            q += m[mu] * m[mu] - 2 * m[mu] * mt[mu]
+    return q
+
+
+@njit(cache=True)
+def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
+             temperature, rng, sequence, record_energy, record_overlaps, record_every):
+    """Asynchronous (T = 0 or Glauber) dynamics with Hebbian weights.
+
+    ``state`` (int8) is modified in place. Returns
+    ``(steps, sweeps, converged, flips, energies, overlaps, snapshots, e0)``;
+    ``overlaps`` and ``snapshots`` include the initial state as row 0.
+    """
+    n, m_pat = xiT.shape
+    m = np.zeros(m_pat, dtype=np.int64)
+    mt = np.zeros(m_pat, dtype=np.int64)
+    for j in range(n):
+        sj = state[j]
+        for mu in range(m_pat):
+            m[mu] += xiT[j, mu] * sj
+            if inh_mode != INH_NONE and d[j] < 0:
+                mt[mu] += xiT[j, mu] * sj
+    sum_d = 0
+    for j in range(n):
+        sum_d += d[j]
+    const = m_pat * sum_d
+    q = _hebb_energy_numerator(m, mt, inh_mode)
+    inv2s = 1.0 / (2.0 * scale)
+    e0 = -(q - const) * inv2s
+
+    use_seq = sequence.shape[0] > 0
+    if schedule == SCHEDULE_STEPS:
+        cap = sequence.shape[0] if use_seq else max_steps
+    else:
+        cap = max_sweeps * n
+    energies = np.empty(cap if record_energy else 0, dtype=np.float64)
+    overlaps = np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64)
+    if record_overlaps:
+        overlaps[0, :] = m
+    n_snap = (cap // record_every + 1) if record_every > 0 else 0
+    snapshots = np.empty((n_snap, n), dtype=np.int8)
+    if record_every > 0:
+        snapshots[0, :] = state
+    snap_i = 1
+
+    beta2 = 2.0 / (scale * temperature) if temperature > 0 else 0.0
+    perm = np.arange(n)
+    flips_at_sweep_start = 0
+    step = 0
+    sweeps = 0
+    flips = 0
+    converged = False
+    while True:
+        if schedule == SCHEDULE_STEPS:
+            if step >= cap:
+                break
+            i = sequence[step] if use_seq else rng.integers(0, n)
+        else:
+            pos = step % n
+            if pos == 0:
+                if sweeps >= max_sweeps:
+                    break
+                rng.shuffle(perm)
+                flips_at_sweep_start = flips
+            i = perm[pos]
+        # integer local field a = scale * h_i
+        acc = 0
+        if inh_mode == INH_COLUMNS:
+            for mu in range(m_pat):
+                acc += xiT[i, mu] * (m[mu] - 2 * mt[mu])
+            a = acc - m_pat * d[i] * state[i]
+        else:
+            for mu in range(m_pat):
+                acc += xiT[i, mu] * m[mu]
+            a = acc - m_pat * state[i]
+            if inh_mode == INH_ROWS:
+                a = d[i] * a
+        if temperature > 0:
+            # Glauber heat bath: P(s_i = +1) = 1 / (1 + exp(-2 h_i / T))
+            p_up = 1.0 / (1.0 + np.exp(-beta2 * a))
+            new = 1 if rng.random() < p_up else -1
+        else:
+            new = 1 if a >= 0 else -1
+        if new != state[i]:
+            delta = 2 * new
+            state[i] = new
+            flips += 1
+            inh_i = inh_mode != INH_NONE and d[i] < 0
+            for mu in range(m_pat):
+                x = xiT[i, mu] * delta
+                m[mu] += x
+                if inh_i:
+                    mt[mu] += x
+            q = _hebb_energy_numerator(m, mt, inh_mode)
+        if record_energy:
+            energies[step] = -(q - const) * inv2s
+        if record_overlaps:
+            overlaps[step + 1, :] = m
+        step += 1
+        if record_every > 0 and step % record_every == 0:
+            snapshots[snap_i, :] = state
+            snap_i += 1
+        if schedule == SCHEDULE_SWEEPS and step % n == 0:
+            sweeps += 1
+            if temperature == 0 and flips == flips_at_sweep_start:
+                converged = True
+                break
+    if schedule == SCHEDULE_STEPS:
+        sweeps = step // n
+    return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
+            overlaps[:step + 1] if record_overlaps else overlaps, snapshots[:snap_i], e0)
+
+
+@njit(cache=True)
+def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
+              temperature, rng, sequence, record_energy, record_every):
+    """Asynchronous dynamics for arbitrary dense weights.
+
+    Keeps ``h = W s`` (and ``g = W^T s`` for asymmetric W, for the energy) and
+    updates them only on a flip: O(1) per step without a flip, O(N) with one.
+    """
+    n = w.shape[0]
+    sf = state.astype(np.float64)
+    h = w @ sf
+    g = h.copy() if symmetric else w.T @ sf
+    energy = -0.5 * (sf @ h) - (theta @ sf)
+    e0 = energy
+    use_seq = sequence.shape[0] > 0
+    if schedule == SCHEDULE_STEPS:
+        cap = sequence.shape[0] if use_seq else max_steps
+    else:
+        cap = max_sweeps * n
+    energies = np.empty(cap if record_energy else 0, dtype=np.float64)
+    n_snap = (cap // record_every + 1) if record_every > 0 else 0
+    snapshots = np.empty((n_snap, n), dtype=np.int8)
+    if record_every > 0:
+        snapshots[0, :] = state
+    snap_i = 1
+    perm = np.arange(n)
+    flips_at_sweep_start = 0
+    step = 0
+    sweeps = 0
+    flips = 0
+    converged = False
+    while True:
+        if schedule == SCHEDULE_STEPS:
+            if step >= cap:
+                break
+            i = sequence[step] if use_seq else rng.integers(0, n)
+        else:
+            pos = step % n
+            if pos == 0:
+                if sweeps >= max_sweeps:
+                    break
+                rng.shuffle(perm)
+                flips_at_sweep_start = flips
+            i = perm[pos]
+        field = h[i] - theta[i]
+        if temperature > 0:
+            p_up = 1.0 / (1.0 + np.exp(-2.0 * field / temperature))
+            new = 1 if rng.random() < p_up else -1
+        else:
+            new = 1 if field >= 0 else -1
+        if new != state[i]:
+            delta = 2.0 * new
+            energy -= 0.5 * (delta * h[i] + delta * g[i] + delta * delta * w[i, i]) + theta[i] * delta
+            state[i] = new
+            flips += 1
+            for k in range(n):
+                h[k] += w[k, i] * delta
+            if not symmetric:
+                for k in range(n):
+                    g[k] += w[i, k] * delta
+        if record_energy:
+            energies[step] = energy
+        step += 1
+        if record_every > 0 and step % record_every == 0:
+            snapshots[snap_i, :] = state
+            snap_i += 1
+        if schedule == SCHEDULE_SWEEPS and step % n == 0:
+            sweeps += 1
+            if temperature == 0 and flips == flips_at_sweep_start:
+                converged = True
+                break
+    if schedule == SCHEDULE_STEPS:
+        sweeps = step // n
+    return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
+            snapshots[:snap_i], e0)
