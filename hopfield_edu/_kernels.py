@@ -31,6 +31,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._rng import bounded, next_double, shuffle
+
 SCHEDULE_STEPS = 0  # exactly max_steps single-neuron updates, neuron drawn with replacement
 SCHEDULE_SWEEPS = 1  # random-permutation sweeps; at T = 0 stop after a sweep with no flip
 
@@ -55,19 +57,25 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
              temperature, rng, sequence, record_energy, record_overlaps, record_every):
     """Asynchronous (T = 0 or Glauber) dynamics with Hebbian weights.
 
-    ``state`` (int8) is modified in place. Returns
+    ``state`` (int8) is modified in place; ``rng`` is a SplitMix64 state
+    (see :mod:`hopfield_edu._rng`). Returns
     ``(steps, sweeps, converged, flips, energies, overlaps, snapshots, e0)``;
     ``overlaps`` and ``snapshots`` include the initial state as row 0.
     """
     n, m_pat = xiT.shape
+    inh = inh_mode != INH_NONE
     m = np.zeros(m_pat, dtype=np.int64)
     mt = np.zeros(m_pat, dtype=np.int64)
     for j in range(n):
-        sj = state[j]
+        sj = np.int64(state[j])
         for mu in range(m_pat):
             m[mu] += xiT[j, mu] * sj
-            if inh_mode != INH_NONE and d[j] < 0:
-                mt[mu] += xiT[j, mu] * sj
+    if inh:
+        for j in range(n):
+            if d[j] < 0:
+                sj = np.int64(state[j])
+                for mu in range(m_pat):
+                    mt[mu] += xiT[j, mu] * sj
     sum_d = 0
     for j in range(n):
         sum_d += d[j]
@@ -90,8 +98,8 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
     if record_every > 0:
         snapshots[0, :] = state
     snap_i = 1
-
-    beta2 = 2.0 / (scale * temperature) if temperature > 0 else 0.0
+    glauber = temperature > 0
+    beta2 = 2.0 / (scale * temperature) if glauber else 0.0
     perm = np.arange(n)
     flips_at_sweep_start = 0
     step = 0
@@ -102,44 +110,49 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
         if schedule == SCHEDULE_STEPS:
             if step >= cap:
                 break
-            i = sequence[step] if use_seq else rng.integers(0, n)
+            i = sequence[step] if use_seq else bounded(rng, n)
         else:
             pos = step % n
             if pos == 0:
                 if sweeps >= max_sweeps:
                     break
-                rng.shuffle(perm)
+                shuffle(rng, perm)
                 flips_at_sweep_start = flips
             i = perm[pos]
-        # integer local field a = scale * h_i
+        old = np.int64(state[i])
+        # integer local field a = scale * h_i (exact: ties are decided exactly)
         acc = 0
         if inh_mode == INH_COLUMNS:
             for mu in range(m_pat):
                 acc += xiT[i, mu] * (m[mu] - 2 * mt[mu])
-            a = acc - m_pat * d[i] * state[i]
+            a = acc - m_pat * d[i] * old
         else:
             for mu in range(m_pat):
                 acc += xiT[i, mu] * m[mu]
-            a = acc - m_pat * state[i]
+            a = acc - m_pat * old
             if inh_mode == INH_ROWS:
                 a = d[i] * a
-        if temperature > 0:
+        if glauber:
             # Glauber heat bath: P(s_i = +1) = 1 / (1 + exp(-2 h_i / T))
             p_up = 1.0 / (1.0 + np.exp(-beta2 * a))
-            new = 1 if rng.random() < p_up else -1
+            new = np.int64(1) if next_double(rng) < p_up else np.int64(-1)
         else:
-            new = 1 if a >= 0 else -1
-        if new != state[i]:
-            delta = 2 * new
+            new = np.int64(1) if a >= 0 else np.int64(-1)
+        if new != old:
+            delta = new - old
             state[i] = new
             flips += 1
-            inh_i = inh_mode != INH_NONE and d[i] < 0
-            for mu in range(m_pat):
-                x = xiT[i, mu] * delta
-                m[mu] += x
-                if inh_i:
+            if inh and d[i] < 0:
+                for mu in range(m_pat):
+                    x = xiT[i, mu] * delta
+                    m[mu] += x
                     mt[mu] += x
-            q = _hebb_energy_numerator(m, mt, inh_mode)
+                q = _hebb_energy_numerator(m, mt, inh_mode)
+            else:
+                q = 0
+                for mu in range(m_pat):
+                    m[mu] += xiT[i, mu] * delta
+                    q += m[mu] * (m[mu] - 2 * mt[mu]) if inh else m[mu] * m[mu]
         if record_energy:
             energies[step] = -(q - const) * inv2s
         if record_overlaps:
@@ -150,13 +163,55 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
             snap_i += 1
         if schedule == SCHEDULE_SWEEPS and step % n == 0:
             sweeps += 1
-            if temperature == 0 and flips == flips_at_sweep_start:
+            if not glauber and flips == flips_at_sweep_start:
                 converged = True
                 break
     if schedule == SCHEDULE_STEPS:
         sweeps = step // n
     return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
             overlaps[:step + 1] if record_overlaps else overlaps, snapshots[:snap_i], e0)
+
+
+@njit(cache=True)
+def hebb_steps_fast(xiT, scale, state, max_steps, rng, record_energy):
+    """The hot path of the research workload: ``hebb_run`` specialised to
+    Hebbian weights without inhibition, T = 0, ``max_steps`` random steps and
+    nothing recorded but the energy. Same arithmetic and random stream as
+    ``hebb_run``; the tests check that both give identical results.
+    Returns ``(flips, energies, e0)``.
+    """
+    n, m_pat = xiT.shape
+    m = np.zeros(m_pat, dtype=np.int64)
+    for j in range(n):
+        sj = np.int64(state[j])
+        for mu in range(m_pat):
+            m[mu] += xiT[j, mu] * sj
+    q = 0
+    for mu in range(m_pat):
+        q += m[mu] * m[mu]
+    const = m_pat * n
+    inv2s = 1.0 / (2.0 * scale)
+    e0 = -(q - const) * inv2s
+    energies = np.empty(max_steps if record_energy else 0, dtype=np.float64)
+    flips = 0
+    for step in range(max_steps):
+        i = bounded(rng, n)
+        old = np.int64(state[i])
+        acc = 0
+        for mu in range(m_pat):
+            acc += xiT[i, mu] * m[mu]
+        new = np.int64(1) if acc - m_pat * old >= 0 else np.int64(-1)
+        if new != old:
+            delta = new - old
+            state[i] = new
+            flips += 1
+            q = 0
+            for mu in range(m_pat):
+                m[mu] += xiT[i, mu] * delta
+                q += m[mu] * m[mu]
+        if record_energy:
+            energies[step] = -(q - const) * inv2s
+    return flips, energies, e0
 
 
 @njit(cache=True)
@@ -170,7 +225,7 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
     n = w.shape[0]
     sf = state.astype(np.float64)
     h = w @ sf
-    g = h.copy() if symmetric else w.T @ sf
+    g = h if symmetric else w.T @ sf
     energy = -0.5 * (sf @ h) - (theta @ sf)
     e0 = energy
     use_seq = sequence.shape[0] > 0
@@ -194,24 +249,25 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
         if schedule == SCHEDULE_STEPS:
             if step >= cap:
                 break
-            i = sequence[step] if use_seq else rng.integers(0, n)
+            i = sequence[step] if use_seq else bounded(rng, n)
         else:
             pos = step % n
             if pos == 0:
                 if sweeps >= max_sweeps:
                     break
-                rng.shuffle(perm)
+                shuffle(rng, perm)
                 flips_at_sweep_start = flips
             i = perm[pos]
         field = h[i] - theta[i]
         if temperature > 0:
             p_up = 1.0 / (1.0 + np.exp(-2.0 * field / temperature))
-            new = 1 if rng.random() < p_up else -1
+            new = 1 if next_double(rng) < p_up else -1
         else:
             new = 1 if field >= 0 else -1
         if new != state[i]:
             delta = 2.0 * new
-            energy -= 0.5 * (delta * h[i] + delta * g[i] + delta * delta * w[i, i]) + theta[i] * delta
+            col = h[i] if symmetric else g[i]  # (W^T s)_i; g is only kept for asymmetric W
+            energy -= 0.5 * (delta * h[i] + delta * col + delta * delta * w[i, i]) + theta[i] * delta
             state[i] = new
             flips += 1
             for k in range(n):

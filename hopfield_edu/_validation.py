@@ -9,6 +9,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from numba import njit
 
 __all__ = [
     "as_generator",
@@ -61,8 +62,20 @@ def _as_array(x, name):
     return arr
 
 
+@njit(cache=True)
+def _all_pm1(arr):
+    for v in arr.flat:
+        if v != 1 and v != -1:
+            return False
+    return True
+
+
 def _check_spins(arr, name):
-    if arr.size and not np.all((arr == 1) | (arr == -1)):
+    if arr.dtype.kind in "iuf" and arr.flags.c_contiguous:
+        ok = _all_pm1(arr)  # one pass, no temporaries: this sits on the recall hot path
+    else:
+        ok = bool(np.all((arr == 1) | (arr == -1)))
+    if arr.size and not ok:
         bad = arr[(arr != 1) & (arr != -1)]
         raise ValueError(
             f"{name} must contain only +1 and -1 (bipolar spins); found e.g. {bad.flat[0]!r}. "
@@ -72,6 +85,9 @@ def _check_spins(arr, name):
 
 def as_spin_vector(x, name="state", n=None) -> np.ndarray:
     """Validate a 1-D ±1 vector (any numeric dtype); return it as int8 (a copy)."""
+    if type(x) is np.ndarray and x.ndim == 1 and x.dtype.kind in "iuf" and x.size and \
+            (n is None or x.size == n) and x.flags.c_contiguous and _all_pm1(x):
+        return x.astype(np.int8)  # fast path for the common, valid case
     arr = _as_array(x, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D vector of length N, got shape {arr.shape}; "
@@ -162,6 +178,8 @@ def check_fraction(x, name, low=0.0, high=1.0, high_inclusive=True) -> float:
 
 def check_positive_int(x, name, minimum=1) -> int:
     """An integer >= minimum (bools refused)."""
+    if type(x) is int and x >= minimum:
+        return x
     if isinstance(x, bool) or not isinstance(x, numbers.Integral):
         if isinstance(x, float) and x.is_integer():
             x = int(x)
@@ -175,6 +193,8 @@ def check_positive_int(x, name, minimum=1) -> int:
 
 def check_temperature(t) -> float:
     """A finite temperature T >= 0 (T = 0 is the deterministic sign rule)."""
+    if type(t) is float and 0.0 <= t < float("inf"):
+        return t
     if isinstance(t, bool) or not isinstance(t, numbers.Real):
         raise TypeError(f"temperature must be a real number >= 0, got {type(t).__name__}")
     t = float(t)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _kernels as K
+from ._rng import draw_seed
 from ._validation import (
     as_generator,
     as_spin_matrix,
@@ -339,7 +340,11 @@ class HopfieldNetwork:
         ``temperature = T > 0`` replaces the sign rule by Glauber (heat-bath)
         dynamics, :math:`P(s_i = +1) = 1 / (1 + e^{-2 h_i / T})`, the Ising model in
         contact with a heat bath at temperature T. T = 0 is the deterministic rule
-        with ties :math:`h_i = 0 \to +1`.
+        with ties :math:`h_i = 0 \to +1`. The temperature is measured in units of
+        the field, so use ``train(..., normalization="neurons")`` for the textbook
+        scale (fields O(1), critical temperature T_c = 1 for one pattern); with the
+        research notebook's 1/M the fields are N/M times larger and so is every
+        temperature.
 
         Other parameters
         ----------------
@@ -381,16 +386,23 @@ class HopfieldNetwork:
             return self._run_sync(s, max_steps, temperature, record_energy, record_overlaps,
                                   record_every, gen)
         schedule = K.SCHEDULE_STEPS if mode == "steps" else K.SCHEDULE_SWEEPS
-        state = s.copy()
+        state = s  # already a fresh int8 copy
+        if (self._xi is not None and mode == "steps" and temperature == 0.0 and not seq.size
+                and not record_overlaps and not record_every and not self.inhibitory_neurons.size):
+            flips, en, e0 = K.hebb_steps_fast(self._xiT, self._scale, state, max_steps,
+                                              draw_seed(gen), bool(record_energy))
+            return RecallResult(state=state.astype(np.int64), energy=en, initial_energy=float(e0),
+                                steps=max_steps, sweeps=max_steps // self.N, converged=False,
+                                flips=int(flips), mode=mode, temperature=temperature)
         if self._xi is not None:
             steps, sweeps, conv, flips, en, ov, snaps, e0 = K.hebb_run(
                 self._xiT, self._signs, self._inh_code, self._scale, state, schedule,
-                max_steps, max_sweeps, temperature, gen, seq, bool(record_energy),
+                max_steps, max_sweeps, temperature, draw_seed(gen), seq, bool(record_energy),
                 bool(record_overlaps), record_every)
         else:
             steps, sweeps, conv, flips, en, snaps, e0 = K.dense_run(
                 self._dense, self._theta, self._symmetric, state, schedule, max_steps,
-                max_sweeps, temperature, gen, seq, bool(record_energy), record_every)
+                max_sweeps, temperature, draw_seed(gen), seq, bool(record_energy), record_every)
             ov = None
         return RecallResult(
             state=state.astype(np.int64), energy=en, initial_energy=float(e0), steps=int(steps),

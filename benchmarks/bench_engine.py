@@ -1,0 +1,140 @@
+"""Engine and sample entropy against the research notebook's algorithms, side by side.
+
+Workload = seed 000's CONFIG: N = 784; Experiment 1+2 stores digits 0, 1, 2, 8 and
+recalls at 11 noise levels (0..0.5) x 20 runs x inhibitory fractions {0, 0.2}, 1500
+steps with the energy recorded and its sample entropy; Experiment 3 stores 1..10 digits
+and recalls each at 10 % noise (no energy). For every trial the baseline (seed's O(N)
+Numba loop + numpy-broadcasting SampEn) and ours (HopfieldNetwork + sample_entropy) run
+back to back on the same machine, so noise hits both alike. Both get the same noisy
+input and the same neuron sequence, so their statistics must agree exactly.
+
+    python benchmarks/bench_engine.py            # full workload (~1-2 min, the baseline's SampEn dominates)
+    python benchmarks/bench_engine.py --runs 3   # fewer runs per condition
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _seed_baselines import seed_recall_loop, seed_sampen, seed_weights  # noqa: E402
+
+import hopfield_edu as he  # noqa: E402
+
+N = 784
+STEPS = 1500
+
+
+def prototypes():
+    with np.load(Path(he.__file__).parent / "data" / "mnist_train_head1000.npz") as d:
+        x = np.where(d["images"].reshape(len(d["labels"]), -1) > 127, 1, -1)
+        y = d["labels"]
+    return {k: x[np.flatnonzero(y == k)[0]] for k in range(10)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=20, help="runs per condition (seed: 20)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    protos = prototypes()
+    t = {"seed_recall": 0.0, "our_recall": 0.0, "seed_sampen": 0.0, "our_sampen": 0.0,
+         "seed_total": 0.0, "our_total": 0.0}
+    per_call_seed, per_call_ours = [], []
+    max_entropy_diff = 0.0
+    same = [0, 0]
+    acc_seed, acc_ours = [], []
+
+    # warm up both (JIT compile or load from cache) outside the timings
+    warm = he.HopfieldNetwork(N, rng=0).train([protos[0]])
+    warm.recall(protos[0], max_steps=10)
+    warm.run(protos[0], sequence=np.zeros(3, dtype=np.int64))
+    seed_recall_loop(protos[0].astype(float), seed_weights([protos[0]]), np.zeros(3, dtype=np.int64), True)
+    he.sample_entropy(np.arange(10.0))
+
+    _last_state = [None]
+
+    def trial(net, w, pattern, noise, record):
+        noisy = he.add_noise(pattern, noise, rng=rng)
+        seq = rng.integers(0, N, STEPS)
+        t0 = time.perf_counter()
+        s_seed, e_seed = seed_recall_loop(noisy.astype(np.float64), w, seq, record)
+        t1 = time.perf_counter()
+        res = net.run(noisy, sequence=seq, record_energy=record)
+        t2 = time.perf_counter()
+        # the same call as ours draws its own neurons (the fast path): this is what we time
+        net.recall(noisy, max_steps=STEPS, record_energy=record)
+        t3 = time.perf_counter()
+        # They can differ only where the seed's float sums of k/M miss an exact tie (h_i = 0)
+        same[0] += int(np.array_equal(s_seed, res.state))
+        same[1] += 1
+        t["seed_recall"] += t1 - t0
+        t["our_recall"] += t3 - t2
+        per_call_seed.append(t1 - t0)
+        per_call_ours.append(t3 - t2)
+        _last_state[0] = res.state
+        return s_seed, e_seed, res.energy, t1 - t0, t3 - t2
+
+    # Experiment 1 + 2
+    stored = [protos[d] for d in (0, 1, 2, 8)]
+    for frac in (0.0, 0.2):
+        net = he.HopfieldNetwork(N, inhibitory_fraction=frac, rng=rng).train(stored)
+        w = seed_weights(stored, net.inhibitory_neurons)
+        for noise in np.linspace(0.0, 0.5, 11):
+            for _ in range(args.runs):
+                target = stored[rng.integers(len(stored))]
+                s, e_seed, e_ours, tr_seed, tr_ours = trial(net, w, target, noise, True)
+                t0 = time.perf_counter()
+                h_seed = seed_sampen(e_seed, 2, 0.2)
+                t1 = time.perf_counter()
+                h_ours = he.sample_entropy(e_ours, 2, 0.2)
+                t2 = time.perf_counter()
+                t["seed_sampen"] += t1 - t0
+                t["our_sampen"] += t2 - t1
+                t["seed_total"] += tr_seed + t1 - t0
+                t["our_total"] += tr_ours + t2 - t1
+                if np.array_equal(s, _last_state[0]):
+                    max_entropy_diff = max(max_entropy_diff, abs(h_seed - h_ours))
+                acc = he.overlap(s, target)
+                acc_seed.append((frac, noise, acc))
+    # Experiment 3
+    for frac in (0.0, 0.2):
+        for m in range(1, 11):
+            stored = [protos[d] for d in range(m)]
+            net = he.HopfieldNetwork(N, inhibitory_fraction=frac, rng=rng).train(stored)
+            w = seed_weights(stored, net.inhibitory_neurons)
+            for p in stored:
+                _, _, _, tr_seed, tr_ours = trial(net, w, p, 0.1, False)
+                t["seed_total"] += tr_seed
+                t["our_total"] += tr_ours
+
+    calls = len(per_call_seed)
+    print(f"hopfield-edu {he.__version__}, numpy {np.__version__}; {calls} recalls of {STEPS} steps, "
+          f"N = {N}, {args.runs} runs per condition")
+    print(f"{'what':38s} {'seed algorithm':>16s} {'hopfield-edu':>14s} {'ratio':>8s}")
+    rows = [
+        ("recall, median per call", np.median(per_call_seed), np.median(per_call_ours)),
+        ("recall, all calls", t["seed_recall"], t["our_recall"]),
+        ("sample entropy, all traces", t["seed_sampen"], t["our_sampen"]),
+        ("whole workload (Exp 1-3 + SampEn)", t["seed_total"], t["our_total"]),
+    ]
+    for name, a, b in rows:
+        unit, k = ("us", 1e6) if a < 0.01 else ("s", 1.0)
+        print(f"{name:38s} {a * k:13.3f} {unit:2s} {b * k:11.3f} {unit:2s} {a / b:7.1f}x")
+    print(f"same statistics: identical final states on identical inputs and neuron sequences in "
+          f"{same[0]} of {same[1]} recalls (the others differ only through the seed's float ties); "
+          f"max |SampEn difference| = {max_entropy_diff:.2e}")
+    acc = np.array(acc_seed)
+    for frac in (0.0, 0.2):
+        sel = acc[acc[:, 0] == frac]
+        means = [sel[np.isclose(sel[:, 1], nz), 2].mean() for nz in np.linspace(0, 0.5, 11)]
+        print(f"  mean accuracy, f = {frac}: " + " ".join(f"{m:+.2f}" for m in means))
+
+
+if __name__ == "__main__":
+    main()
