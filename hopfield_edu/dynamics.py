@@ -106,7 +106,7 @@ def compute_energy(state, weights, theta=None) -> float:
     s = as_spin_vector(state).astype(np.float64)
     w = as_weights(weights, n=s.size)
     th = as_theta(theta, s.size)
-    return float(-0.5 * s @ w @ s + th @ s)
+    return float(-0.5 * s @ w @ s - th @ s)
 
 
 def add_noise(pattern, noise_level, rng=None) -> np.ndarray:
