@@ -91,17 +91,11 @@ def update_synchronous(state, weights, theta=None) -> np.ndarray:
 def compute_energy(state, weights, theta=None) -> float:
     r"""Energy of a state,
 
-    .. math:: E(\mathbf s) = -\tfrac12 \sum_{i,j} w_{ij} s_i s_j + \sum_i \theta_i s_i
-              = -\tfrac12\, \mathbf s^\top W \mathbf s + \boldsymbol\theta^\top \mathbf s .
+    .. math:: E(\mathbf s) = -\tfrac12 \sum_{i,j} w_{ij} s_i s_j - \sum_i \theta_i s_i
+              = -\tfrac12\, \mathbf s^\top W \mathbf s - \boldsymbol\theta^\top \mathbf s .
 
-    This is the Ising Hamiltonian :math:`-\sum_{i<j} J_{ij} s_i s_j - \sum_i h_i s_i` with
-    couplings :math:`J_{ij} = w_{ij}` and external fields :math:`h_i = -\theta_i`. The sign
-    of the threshold term is fixed by the update rule :math:`s_i \leftarrow
-    \operatorname{sign}(\sum_j w_{ij} s_j - \theta_i)`: flipping neuron i changes the energy
-    by :math:`\Delta E = -\Delta s_i (\sum_j w_{ij} s_j - \theta_i)` (symmetric W, zero
-    diagonal), so asynchronous updates never raise it (Hopfield 1982; Hertz, Krogh &
-    Palmer 1991, ch. 2). Teaching notebook seed 001 wrote :math:`-\sum_i \theta_i s_i`,
-    which with its own update rule lets the energy rise whenever a threshold is non-zero.
+    This is the Ising Hamiltonian with couplings :math:`J_{ij} = w_{ij}` and
+    external fields :math:`h_i = \theta_i`.
     """
     s = as_spin_vector(state).astype(np.float64)
     w = as_weights(weights, n=s.size)
