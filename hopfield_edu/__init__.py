@@ -14,7 +14,9 @@ Where things live
 - :mod:`~hopfield_edu.physics`, :mod:`~hopfield_edu.theory`  temperature and capacity
 - :mod:`~hopfield_edu.cli`          the ``hopfield-edu`` command
 """
+from . import data
 from .analysis import sample_entropy
+from .data import load_mnist, mnist_examples, mnist_prototypes
 from .dynamics import (
     add_noise,
     compute_energy,
@@ -24,6 +26,7 @@ from .dynamics import (
     update_synchronous,
 )
 from .engine import BatchResult, HopfieldNetwork, RecallResult
+from .experiments import CONFIG, ExperimentConfig, run_all, run_capacity, run_noise_robustness
 from .learning import train_hopfield
 from .patterns import (
     PATTERN_NAMES,
@@ -40,6 +43,15 @@ from .patterns import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONFIG",
+    "ExperimentConfig",
+    "data",
+    "load_mnist",
+    "mnist_examples",
+    "mnist_prototypes",
+    "run_all",
+    "run_capacity",
+    "run_noise_robustness",
     "HopfieldNetwork",
     "RecallResult",
     "BatchResult",

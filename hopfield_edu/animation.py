@@ -1,0 +1,171 @@
+"""Animated recall: GIF files (through Pillow) and JavaScript HTML for notebooks.
+
+No ffmpeg is needed: GIFs are written with :class:`matplotlib.animation.PillowWriter`
+and notebooks get ``anim.to_jshtml()`` (frames embedded as PNGs with a play bar),
+instead of the research notebook's ``to_html5_video()`` that needs ffmpeg.
+
+- :func:`recall_animation` — the research notebook's 28x28 recall (seed 000), from
+  :func:`hopfield_edu.experiments.recall_frames`.
+- :func:`convergence_animation` — the teaching notebook's 5x5 convergence
+  (seed 001), with a seeded generator.
+
+In a notebook::
+
+    from IPython.display import HTML
+    HTML(to_jshtml(recall_animation(frames)))
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ._validation import as_generator, as_spin_matrix, as_spin_vector, as_weights, check_positive_int
+from .dynamics import local_field, update_state
+from .patterns import _infer_shape
+
+__all__ = [
+    "grid_animation",
+    "recall_animation",
+    "convergence_frames",
+    "convergence_animation",
+    "save_gif",
+    "to_jshtml",
+]
+
+
+def grid_animation(frames, *, labels=None, shape=None, title="", interval=50, figsize=(4, 4),
+                   cmap="gray", grid_lines=False) -> FuncAnimation:
+    """Animate a sequence of ±1 states drawn as images.
+
+    Parameters
+    ----------
+    frames : array (F, N) of ±1
+        One state per frame.
+    labels : sequence of str, optional
+        Per-frame subtitle (e.g. the update count).
+    shape : (rows, cols), optional
+        Image shape; square by default (784 → 28x28, 25 → 5x5).
+    grid_lines : bool
+        Draw cell borders (for the 5x5 letters, as in the teaching notebook).
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        On a standalone Figure (not registered with pyplot). Save with
+        :func:`save_gif` or embed with :func:`to_jshtml`.
+    """
+    x = as_spin_matrix(frames, name="frames")
+    rows, cols = _infer_shape(x.shape[1], shape)
+    if labels is not None and len(labels) != len(x):
+        raise ValueError(f"labels has {len(labels)} entries for {len(x)} frames")
+    # No layout engine: it would re-run on every frame and triple the rendering time.
+    fig = Figure(figsize=figsize)
+    fig.subplots_adjust(left=0.04, right=0.96, bottom=0.04, top=0.84)
+    FigureCanvasAgg(fig)  # a real canvas: frames are grabbed by rendering it
+    ax = fig.subplots()
+    im = ax.imshow(x[0].reshape(rows, cols), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if grid_lines:
+        ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+        ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+        ax.grid(which="minor", color="black", linestyle="-", linewidth=1)
+        ax.tick_params(which="minor", bottom=False, left=False)
+    text = ax.set_title(title if labels is None else f"{title}\n{labels[0]}".strip())
+
+    def update(i):
+        im.set_data(x[i].reshape(rows, cols))
+        if labels is not None:
+            text.set_text(f"{title}\n{labels[i]}".strip())
+        return [im, text]
+
+    return FuncAnimation(fig, update, frames=len(x), interval=interval, blit=False, repeat=False)
+
+
+def recall_animation(recall, *, interval=50, figsize=(4, 4)) -> FuncAnimation:
+    """Animate a :class:`~hopfield_edu.experiments.RecallFrames` (the notebook's animated recall)."""
+    from .experiments import RecallFrames
+
+    if not isinstance(recall, RecallFrames):
+        raise TypeError(f"recall must be RecallFrames (from recall_frames), got {type(recall).__name__}")
+    labels = [f"Recall Step: {s}" for s in recall.steps]
+    return grid_animation(recall.frames, labels=labels, interval=interval, figsize=figsize,
+                          title=f"{recall.label}: noisy '{recall.digit}'")
+
+
+def convergence_frames(initial_state, weights, *, rng=None, max_steps=400, hold=10):
+    """States of an asynchronous recall until it reaches a fixed point (teaching notebook).
+
+    One frame per single-neuron update (:func:`hopfield_edu.update_state`, the
+    reference rule, with the given generator). The teaching notebook stopped
+    after 80 updates in a row changed nothing, which can stop early at a state
+    that is not stable; here the loop stops once the state *is* a fixed point —
+    every neuron agrees with its field, :math:`s_i = \\operatorname{sign}(h_i)` — and
+    then repeats the last frame ``hold`` times so the end is visible.
+
+    Returns
+    -------
+    frames : ndarray (F, N) of ±1
+    converged : bool
+        Whether a fixed point was reached within ``max_steps`` updates.
+    """
+    state = as_spin_vector(initial_state, name="initial_state").astype(np.int64)
+    w = as_weights(weights, n=state.size)
+    gen = as_generator(rng)
+    max_steps = check_positive_int(max_steps, "max_steps", minimum=0)
+    hold = check_positive_int(hold, "hold", minimum=0)
+
+    def is_fixed(s):
+        return bool(np.all(np.where(local_field(s, w) >= 0, 1, -1) == s))
+
+    frames = [state.copy()]
+    converged = is_fixed(state)
+    steps = 0
+    while not converged and steps < max_steps:
+        state = update_state(state, w, rng=gen)
+        frames.append(state.copy())
+        steps += 1
+        converged = is_fixed(state)
+    frames.extend([state.copy()] * hold)
+    return np.array(frames), converged
+
+
+def convergence_animation(initial_state, weights, *, rng=None, max_steps=400, hold=10, interval=100,
+                          figsize=(3, 3)) -> FuncAnimation:
+    """The teaching notebook's 5x5 convergence animation, reproducible with ``rng``.
+
+    Example::
+
+        from hopfield_edu import letter_patterns, train_hopfield, add_noise
+        p = letter_patterns(); W = train_hopfield(list(p.values()))
+        anim = convergence_animation(add_noise(p["T"], 0.15, rng=1), W, rng=2)
+    """
+    frames, converged = convergence_frames(initial_state, weights, rng=rng, max_steps=max_steps, hold=hold)
+    moving = len(frames) - hold
+    labels = [f"update {min(i, moving - 1)}" + (" (fixed point)" if converged and i >= moving - 1 else "")
+              for i in range(len(frames))]
+    return grid_animation(frames, labels=labels, title="Hopfield Convergence", interval=interval,
+                          figsize=figsize, grid_lines=True)
+
+
+def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
+    """Write an animation to a GIF file with Pillow (no ffmpeg). Returns the path."""
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
+    fps = check_positive_int(fps, "fps")
+    path = os.fspath(path)
+    if not path.lower().endswith(".gif"):
+        raise ValueError(f"path must end in .gif, got {path!r}")
+    anim.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    return path
+
+
+def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
+    """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``."""
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
+    return anim.to_jshtml(default_mode=default_mode)

@@ -1,0 +1,263 @@
+"""Figures of the research notebook (seed 000), drawn with matplotlib only.
+
+Every function takes an optional ``ax`` (or ``axes``/``fig`` for the side-by-side
+figures), draws into it, and returns the :class:`matplotlib.figure.Figure`.
+Without ``ax`` a new standalone :class:`~matplotlib.figure.Figure` is made (not
+through ``pyplot``), so nothing accumulates in pyplot's figure registry and no
+window opens; in a notebook, display it by leaving it as the cell's last
+expression, save it with ``fig.savefig(...)``. Nothing here calls ``plt.show()``.
+
+The notebook drew its line plots with seaborn (``errorbar="sd"``); seaborn is not
+a dependency, so the same "mean ± standard deviation" band (SD with ddof = 1, as
+pandas and seaborn compute it) is drawn with ``fill_between``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+from .experiments import (
+    RecallDemo,
+    Trajectory,
+    accuracy_by_noise,
+    capacity_summary,
+    phase_space_centroids,
+)
+
+__all__ = [
+    "plot_digit",
+    "plot_noise_robustness",
+    "plot_phase_space",
+    "plot_capacity",
+    "plot_trajectory",
+    "plot_trajectories",
+    "plot_weight_matrix",
+    "plot_weight_matrices",
+    "plot_recall_demo",
+    "network_colors",
+]
+
+_LINESTYLES = {"steps": "-", "stable": "--", "sync": ":"}
+_MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def _fig_ax(ax, figsize):
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        return fig, fig.subplots()
+    return ax.figure, ax
+
+
+def _fig_axes(axes, n, figsize, fig=None):
+    if axes is not None:
+        axes = list(np.ravel(axes))
+        if len(axes) < n:
+            raise ValueError(f"need {n} axes, got {len(axes)}")
+        return axes[0].figure, axes[:n]
+    fig = fig if fig is not None else Figure(figsize=figsize, layout="constrained")
+    return fig, list(np.ravel(fig.subplots(1, n, squeeze=False)))
+
+
+def network_colors(names) -> dict:
+    """One viridis colour per network name, in order (the notebook's palette)."""
+    from matplotlib import colormaps
+
+    names = list(dict.fromkeys(names))
+    cmap = colormaps["viridis"]
+    pos = np.linspace(0.0, 0.8, len(names)) if len(names) > 1 else [0.0]
+    return {n: cmap(p) for n, p in zip(names, pos)}
+
+
+def _series_label(network, mode, modes):
+    return network if len(modes) == 1 else f"{network} · {mode}"
+
+
+def plot_digit(vector, ax=None, title="", shape=None, cmap="gray"):
+    """Show a flattened ±1 state as an image (28x28 for 784 values; +1 white as in the notebook)."""
+    from .patterns import to_grid
+
+    fig, ax = _fig_ax(ax, (3, 3))
+    ax.imshow(to_grid(vector, shape), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_title(title)
+    ax.axis("off")
+    return fig
+
+
+def _mean_sd_lines(ax, summary, x, modes, colors):
+    for i, ((name, mode), grp) in enumerate(summary.groupby(["network", "mode"], sort=False)):
+        grp = grp.sort_values(x)
+        xs, mean, sd = grp[x].to_numpy(float), grp["mean"].to_numpy(float), grp["sd"].to_numpy(float)
+        sd = np.nan_to_num(sd)  # a single run has no SD: no band
+        color = colors[name]
+        ax.plot(xs, mean, color=color, linestyle=_LINESTYLES.get(mode, "-"), marker="o",
+                label=_series_label(name, mode, modes))
+        ax.fill_between(xs, mean - sd, mean + sd, color=color, alpha=0.2, linewidth=0)
+
+
+def plot_noise_robustness(df, ax=None):
+    """Experiment 1: mean recall overlap against noise, with ±1 SD bands.
+
+    One line per network type (colour) and recall mode (line style). Input:
+    the DataFrame of :func:`~hopfield_edu.experiments.run_noise_robustness`
+    (filter it first to show fewer lines).
+    """
+    summary = accuracy_by_noise(df)
+    fig, ax = _fig_ax(ax, (9, 6))
+    modes = list(dict.fromkeys(summary["mode"]))
+    _mean_sd_lines(ax, summary, "noise", modes, network_colors(summary["network"]))
+    ax.set_title("Experiment 1: Robustness to Noise")
+    ax.set_xlabel("Noise Level (Fraction of Flipped Bits)")
+    ax.set_ylabel("Recall Accuracy (Overlap)")
+    ax.set_ylim(-1.1, 1.1)
+    ax.grid(True, alpha=0.5)
+    ax.legend(title="Network Type")
+    return fig
+
+
+def plot_phase_space(df, ax=None, min_accuracy=0.0):
+    """Experiment 2: accuracy–entropy phase space with centroids marked and annotated.
+
+    As in the notebook, trials with overlap ≤ ``min_accuracy`` (0: anti-patterns
+    and worse) are left out; how many is said in the legend. Centroids are the
+    mean (accuracy, entropy) of the kept trials
+    (:func:`~hopfield_edu.experiments.phase_space_centroids`).
+    """
+    cents = phase_space_centroids(df, min_accuracy)
+    kept = df[df["accuracy"] > min_accuracy]
+    fig, ax = _fig_ax(ax, (10, 7))
+    colors = network_colors(df["network"])
+    modes = list(dict.fromkeys(df["mode"]))
+    for i, ((name, mode), grp) in enumerate(kept.groupby(["network", "mode"], sort=False)):
+        ax.scatter(grp["accuracy"], grp["entropy"], color=colors[name], alpha=0.4, s=18,
+                   marker=_MARKERS[i % len(_MARKERS)], label=_series_label(name, mode, modes))
+    for i, (_, row) in enumerate(cents.iterrows()):
+        if not np.isfinite(row["accuracy"]):
+            continue
+        color = colors[row["network"]]
+        ax.scatter(row["accuracy"], row["entropy"], s=250, color=color, marker="X",
+                   edgecolor="black", linewidth=1.5, zorder=5,
+                   label=f"Centroid {_series_label(row['network'], row['mode'], modes)} "
+                         f"({row['dropped']} dropped)")
+        # Labels alternate above/below and step away so that close centroids stay readable.
+        dy = (14 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1)
+        ax.annotate(f"({row['accuracy']:.3f}, {row['entropy']:.5f})",
+                    (row["accuracy"], row["entropy"]), xytext=(0, dy), textcoords="offset points",
+                    ha="center", va="center", fontsize=9, color="black", weight="bold", zorder=6,
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=color, alpha=0.85),
+                    arrowprops=dict(arrowstyle="-", color=color, lw=1))
+    ax.axvline(0.9, color="red", linestyle="--", alpha=0.5, label="Success Threshold")
+    ax.set_title("Phase Space: Trajectory Complexity with Centroid Analysis")
+    ax.set_xlabel(f"Final Accuracy (Overlap > {min_accuracy:g})")
+    ax.set_ylabel("Trajectory Complexity (Sample Entropy)")
+    ax.grid(True, alpha=0.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return fig
+
+
+def plot_capacity(df, ax=None):
+    """Experiment 3: average recall accuracy against the number of stored patterns (±1 SD over runs)."""
+    summary = capacity_summary(df)
+    fig, ax = _fig_ax(ax, (9, 6))
+    modes = list(dict.fromkeys(summary["mode"]))
+    _mean_sd_lines(ax, summary, "num_patterns", modes, network_colors(summary["network"]))
+    ax.set_title("Experiment 3: Memory Capacity")
+    ax.set_xlabel("Number of Stored Patterns")
+    ax.set_ylabel("Average Recall Accuracy")
+    ax.set_ylim(-0.1, 1.1)
+    ax.set_xticks(sorted(summary["num_patterns"].unique()))
+    ax.grid(True, alpha=0.5)
+    ax.legend(title="Network Type")
+    return fig
+
+
+def plot_trajectory(traj: Trajectory, ax=None):
+    """The recall path in the plane (overlap with memory a, overlap with memory b).
+
+    Colour runs from dark (start) to yellow (end) along the path; the start,
+    the end and both perfect memories — a at (1, m_ab), b at (m_ab, 1) — are marked.
+    """
+    if not isinstance(traj, Trajectory):
+        raise TypeError(f"traj must be a Trajectory (from run_trajectory), got {type(traj).__name__}")
+    fig, ax = _fig_ax(ax, (7, 7))
+    xy = np.asarray(traj.overlaps, dtype=float)
+    a, b = traj.digits
+    if len(xy) > 1:
+        segs = np.stack([xy[:-1], xy[1:]], axis=1)
+        lc = LineCollection(segs, cmap="viridis", linewidth=1.5)
+        lc.set_array(np.arange(len(segs)))
+        ax.add_collection(lc)
+    ax.scatter(*xy[0], color="blue", s=100, zorder=10, label=f"Start (Noisy '{a}')")
+    ax.scatter(*xy[-1], color="red", s=100, zorder=10, marker="X", label="End (Final State)")
+    m = traj.pattern_overlap
+    ax.plot(1, m, "go", markersize=10, label=f"Perfect '{a}' Memory")
+    ax.plot(m, 1, "o", color="gold", markersize=10, label=f"Perfect '{b}' Memory")
+    title = f"Network Type: {traj.label}"
+    if traj.mode != "steps":
+        title += f" ({traj.mode})"
+    ax.set_title(title)
+    ax.set_xlabel(f"Overlap with Digit '{a}'")
+    ax.set_ylabel(f"Overlap with Digit '{b}'")
+    lo = min(0.0, float(xy.min()) - 0.05)  # the notebook cut negative overlaps off
+    ax.set_xlim(lo, 1.1)
+    ax.set_ylim(lo, 1.1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(True, linestyle="--", alpha=0.6)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def plot_trajectories(trajectories, axes=None, fig=None):
+    """Trajectories side by side (the notebook: standard vs inhibitory)."""
+    trajectories = list(trajectories)
+    if not trajectories:
+        raise ValueError("give at least one Trajectory")
+    fig, axes = _fig_axes(axes, len(trajectories), (6 * len(trajectories), 6.5), fig)
+    for t, ax in zip(trajectories, axes):
+        plot_trajectory(t, ax=ax)
+    fig.suptitle("State Space Trajectory During Memory Recall")
+    return fig
+
+
+def plot_weight_matrix(weights, ax=None, title="", colorbar=True):
+    """Heat map of a weight matrix W (row i = inputs of neuron i), viridis as in the notebook."""
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(f"weights must be a square matrix, got shape {w.shape}")
+    fig, ax = _fig_ax(ax, (6, 5))
+    im = ax.imshow(w, cmap="viridis", interpolation="nearest", aspect="equal")
+    if colorbar:
+        fig.colorbar(im, ax=ax, shrink=0.8)
+    ax.set_title(title)
+    ax.set_xlabel("Neuron j")
+    ax.set_ylabel("Neuron i")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def plot_weight_matrices(matrices, axes=None, fig=None):
+    """Weight matrices side by side; ``matrices`` is ``{title: W}`` (see
+    :func:`~hopfield_edu.experiments.weight_matrices`)."""
+    items = list(dict(matrices).items())
+    if not items:
+        raise ValueError("give at least one weight matrix")
+    fig, axes = _fig_axes(axes, len(items), (5.5 * len(items), 5), fig)
+    for (title, w), ax in zip(items, axes):
+        sym = "symmetric" if np.array_equal(w, np.asarray(w).T) else "asymmetric"
+        plot_weight_matrix(w, ax=ax, title=f"{title} ({sym})")
+    fig.suptitle("Visualization of the Synaptic Weight Matrix (W)")
+    return fig
+
+
+def plot_recall_demo(demo: RecallDemo, axes=None, fig=None):
+    """The notebook's triptych: original, corrupted input, reconstructed pattern."""
+    if not isinstance(demo, RecallDemo):
+        raise TypeError(f"demo must be a RecallDemo (from recall_demo), got {type(demo).__name__}")
+    fig, axes = _fig_axes(axes, 3, (10, 3.8), fig)
+    plot_digit(demo.original, axes[0], title=f"Original Pattern ('{demo.digit}')")
+    plot_digit(demo.noisy, axes[1], title=f"Corrupted Input ({demo.noise:.0%} Noise)\n"
+                                         f"overlap {demo.overlap_before:.3f}")
+    plot_digit(demo.recalled, axes[2], title=f"Reconstructed Pattern\noverlap {demo.overlap_after:.3f}")
+    fig.suptitle("Visual Demonstration of Associative Memory Recall")
+    return fig

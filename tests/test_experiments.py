@@ -1,0 +1,239 @@
+"""The research notebook's experiments (hopfield_edu.experiments) on small configurations."""
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hopfield_edu import experiments as X
+from hopfield_edu.data import mnist_prototypes
+
+N = 784
+SMALL = X.CONFIG.replace(NUM_RUNS_PER_CONDITION=2, NOISE_LEVELS_EXP1=(0.0, 0.2),
+                         CAPACITY_TEST_PATTERNS_EXP3=(1, 2, 3))
+
+
+def _flipped_overlap(noise, n=N):
+    """Overlap of a pattern with itself after exactly int(noise * n) flips: 1 - 2k/n."""
+    return 1 - 2 * int(noise * n) / n
+
+
+# --------------------------------------------------------------------------- config
+def test_config_has_the_notebooks_keys_and_defaults():
+    seed_config = {  # seed 000, cell 2
+        "NUM_NEURONS": 784,
+        "DIGITS_TO_STORE": list(range(10)),
+        "INHIBITORY_FRACTIONS_TO_TEST": [0.0, 0.2],
+        "NOISE_LEVELS_EXP1": np.linspace(0.0, 0.5, 11),
+        "CAPACITY_TEST_PATTERNS_EXP3": list(range(1, 11)),
+        "NUM_RUNS_PER_CONDITION": 20,
+        "MAX_RECALL_STEPS": 1500,
+        "SAMPEN_M": 2,
+        "SAMPEN_R_FRACTION": 0.2,
+    }
+    for key, value in seed_config.items():
+        np.testing.assert_allclose(np.asarray(X.CONFIG[key], dtype=float), np.asarray(value, dtype=float))
+    assert isinstance(X.CONFIG.SEED, int)
+    # the notebook's own dict (with NumPy arrays) is accepted as overrides
+    assert X.as_config(seed_config) == X.CONFIG
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        X.CONFIG.NUM_NEURONS = 10
+    with pytest.raises(KeyError):
+        X.CONFIG["NOPE"]
+
+
+@pytest.mark.parametrize("change, exc", [
+    ({"NOISE_LEVELS_EXP1": (0.1, 1.5)}, ValueError),
+    ({"INHIBITORY_FRACTIONS_TO_TEST": (1.0,)}, ValueError),
+    ({"RECALL_MODES": ("fast",)}, ValueError),
+    ({"INHIBITORY_MODES": ("diagonal",)}, ValueError),
+    ({"NUM_RUNS_PER_CONDITION": 0}, ValueError),
+    ({"DIGITS_TO_STORE": (1, 12)}, ValueError),
+    ({"SEED": -1}, ValueError),
+    ({"SEED": 1.5}, TypeError),
+    ({"UNKNOWN": 1}, ValueError),
+])
+def test_bad_config_values_are_refused(change, exc):
+    with pytest.raises(exc):
+        X.CONFIG.replace(**change)
+
+
+def test_never_updated_fraction_matches_simulation():
+    p = X.never_updated_fraction(784, 1500)
+    assert p == pytest.approx(np.exp(-1500 / 784), abs=1e-3)
+    rng = np.random.default_rng(0)
+    unvisited = [1 - np.unique(rng.integers(784, size=1500)).size / 784 for _ in range(300)]
+    assert np.mean(unvisited) == pytest.approx(p, abs=0.005)
+
+
+# --------------------------------------------------------------------------- Exp 1 + 2
+@pytest.fixture(scope="module")
+def noise_df():
+    return X.run_noise_robustness(SMALL, progress=False)
+
+
+def test_noise_robustness_rows_and_columns(noise_df):
+    variants = X.network_variants(SMALL)
+    assert variants == [(0.0, "none"), (0.2, "rows"), (0.2, "columns")]
+    assert len(noise_df) == len(variants) * 2 * 2 * 2  # networks x noise levels x runs x modes
+    for col in ("noise", "accuracy", "entropy", "inhibitory_fraction", "target", "mode",
+                "inhibitory_mode", "network"):
+        assert col in noise_df.columns
+    assert set(noise_df["target"]) <= {0, 1, 2, 8}
+    assert set(noise_df["mode"]) == {"steps", "stable"}
+    assert noise_df["accuracy"].between(-1, 1).all()
+    assert (noise_df["entropy"] >= 0).all()
+    assert (noise_df.loc[noise_df["mode"] == "steps", "steps"] == 1500).all()
+    # paired design: every network and mode saw the same target in each (noise, run)
+    assert (noise_df.groupby(["noise", "run"])["target"].nunique() == 1).all()
+
+
+def test_noise_robustness_is_reproducible(noise_df):
+    again = X.run_noise_robustness(SMALL, progress=False)
+    pd.testing.assert_frame_equal(noise_df, again)
+    other = X.run_noise_robustness(SMALL, seed=1, progress=False)
+    assert not noise_df["accuracy"].equals(other["accuracy"])
+    g1 = X.run_noise_robustness(SMALL, seed=np.random.default_rng(7), modes=["steps"], progress=False)
+    g2 = X.run_noise_robustness(SMALL, seed=np.random.default_rng(7), modes=["steps"], progress=False)
+    pd.testing.assert_frame_equal(g1, g2)
+
+
+def test_results_do_not_depend_on_which_other_conditions_run(noise_df):
+    only = X.run_noise_robustness(SMALL.replace(NOISE_LEVELS_EXP1=(0.2,)), modes=["stable"],
+                                  inhibitory_modes=["columns"], progress=False)
+    full = noise_df[(noise_df["noise"] == 0.2) & (noise_df["mode"] == "stable")
+                    & (noise_df["inhibitory_mode"].isin(["none", "columns"]))]
+    pd.testing.assert_frame_equal(only.reset_index(drop=True), full.reset_index(drop=True))
+
+
+def test_one_stored_pattern_without_noise_is_recalled_exactly():
+    proto = mnist_prototypes([7])
+    cfg = SMALL.replace(NOISE_LEVELS_EXP1=(0.0,))
+    df = X.run_noise_robustness(cfg, proto, progress=False)
+    std = df[df["network"] == "Standard"]
+    assert (std["accuracy"] == 1.0).all()
+    # constant energy trace: SampEn is 0 by the notebook's convention
+    assert (std["entropy"] == 0.0).all()
+    cap = X.run_capacity(cfg.replace(CAPACITY_TEST_PATTERNS_EXP3=(1,), CAPACITY_NOISE=0.0), proto,
+                         progress=False)
+    assert (cap.loc[cap["network"] == "Standard", "avg_accuracy"] == 1.0).all()
+
+
+def test_inhibitory_rows_flip_exactly_the_inhibitory_bits_of_a_single_memory():
+    # One stored pattern xi, start at xi. Row mode: inhibitory neuron i follows -sign(h_i) and
+    # sign(h_i) = xi_i while the overlap stays positive, so the fixed point has exactly the
+    # k = int(0.2 N) inhibitory bits flipped: m = 1 - 2k/N. Column mode keeps xi (m = 1).
+    proto = mnist_prototypes([4])
+    cfg = SMALL.replace(NOISE_LEVELS_EXP1=(0.0,), INHIBITORY_FRACTIONS_TO_TEST=(0.2,))
+    df = X.run_noise_robustness(cfg, proto, modes=["stable"], progress=False)
+    rows = df[df["inhibitory_mode"] == "rows"]["accuracy"]
+    cols = df[df["inhibitory_mode"] == "columns"]["accuracy"]
+    assert np.allclose(rows, 1 - 2 * int(0.2 * N) / N)
+    assert np.allclose(cols, 1.0)
+
+
+def test_patterns_may_be_an_array_and_are_validated():
+    rng = np.random.default_rng(3)
+    pats = np.where(rng.random((3, 100)) < 0.5, 1, -1)
+    cfg = SMALL.replace(NUM_NEURONS=100, INHIBITORY_FRACTIONS_TO_TEST=(0.0,))
+    df = X.run_noise_robustness(cfg, pats, modes=["stable"], progress=False)
+    assert set(df["target"]) <= {0, 1, 2}
+    with pytest.raises(ValueError, match="784"):
+        X.run_noise_robustness(cfg, progress=False)  # MNIST needs N = 784
+    with pytest.raises(ValueError):
+        X.run_noise_robustness(SMALL, pats, progress=False)  # length 100 vs N = 784
+    with pytest.raises(ValueError):
+        X.run_noise_robustness(SMALL, {0: np.zeros(784)}, progress=False)  # not ±1
+
+
+# --------------------------------------------------------------------------- Exp 3
+def test_capacity_rows_columns_and_errors():
+    cap = X.run_capacity(SMALL, progress=False)
+    assert len(cap) == 3 * 3 * 2 * 2  # networks x M values x runs x modes
+    for col in ("num_patterns", "avg_accuracy", "inhibitory_fraction", "mode", "network", "run"):
+        assert col in cap.columns
+    assert sorted(cap["num_patterns"].unique()) == [1, 2, 3]
+    np.testing.assert_allclose(cap["load"], cap["num_patterns"] / N)
+    pd.testing.assert_frame_equal(cap, X.run_capacity(SMALL, progress=False))
+    with pytest.raises(ValueError, match="only 2"):
+        X.run_capacity(SMALL, mnist_prototypes([0, 1]), progress=False)
+
+
+def test_capacity_one_pattern_in_steps_mode_keeps_only_unvisited_noise():
+    # One memory, 10 % noise: a visited neuron is corrected at once, so the errors left are the
+    # noisy neurons never drawn in 1500 draws; E[m] = 1 - 2 * 0.1 * (1 - 1/N)^1500.
+    cfg = SMALL.replace(CAPACITY_TEST_PATTERNS_EXP3=(1,), NUM_RUNS_PER_CONDITION=40,
+                        INHIBITORY_FRACTIONS_TO_TEST=(0.0,))
+    cap = X.run_capacity(cfg, modes=["steps"], progress=False)
+    expected = 1 - 2 * 0.1 * X.never_updated_fraction(N, 1500)
+    assert cap["avg_accuracy"].mean() == pytest.approx(expected, abs=0.005)
+
+
+# --------------------------------------------------------------------------- the rest
+def test_trajectory_overlaps():
+    t = X.run_trajectory(SMALL, inhibitory_fraction=0.0)
+    p = mnist_prototypes([3, 8])
+    assert t.overlaps.shape == (1501, 2)
+    assert t.overlaps[0, 0] == pytest.approx(_flipped_overlap(0.4))
+    assert t.pattern_overlap == pytest.approx(p[3] @ p[8] / N)
+    final = t.result.state
+    np.testing.assert_allclose(t.overlaps[-1], [final @ p[3] / N, final @ p[8] / N])
+    t2 = X.run_trajectory(SMALL, inhibitory_fraction=0.2)
+    assert t2.overlaps[0, 0] == t.overlaps[0, 0]  # same probe for both networks
+    np.testing.assert_array_equal(X.run_trajectory(SMALL).overlaps, t.overlaps)
+
+
+def test_weight_matrices_against_hebb():
+    ws = X.weight_matrices(SMALL, inhibitory_modes=["rows", "columns"])
+    assert list(ws) == ["Standard", "Inhibitory (20%, rows)", "Inhibitory (20%, columns)"]
+    xi = np.array(list(mnist_prototypes(range(5)).values()), dtype=float)
+    hebb = xi.T @ xi / 5
+    np.fill_diagonal(hebb, 0)
+    np.testing.assert_allclose(ws["Standard"], hebb)
+    k = int(0.2 * N)
+    rows, cols = ws["Inhibitory (20%, rows)"], ws["Inhibitory (20%, columns)"]
+    negated_rows = [i for i in range(N) if np.any(hebb[i]) and np.array_equal(rows[i], -hebb[i])]
+    negated_cols = [j for j in range(N) if np.any(hebb[:, j]) and np.array_equal(cols[:, j], -hebb[:, j])]
+    assert len(negated_rows) == k and negated_rows == negated_cols  # same inhibitory neurons
+    assert not np.allclose(rows, rows.T)
+
+
+def test_recall_frames_and_demo():
+    fr = X.recall_frames(SMALL, steps=800, record_every=5)
+    assert fr.frames.shape == (161, 784)
+    np.testing.assert_array_equal(fr.steps, np.arange(161) * 5)
+    eight = mnist_prototypes([8])[8]
+    assert fr.frames[0] @ eight / N == pytest.approx(_flipped_overlap(0.2))
+    assert fr.frames[-1] @ eight / N == pytest.approx(fr.final_overlap)
+    demo = X.recall_demo(SMALL)
+    assert demo.digit == 5 and demo.train_digits == (0, 1, 3, 5, 8)
+    assert np.count_nonzero(demo.noisy != demo.original) == int(0.35 * N)
+    assert demo.overlap_before == pytest.approx(_flipped_overlap(0.35))
+    assert demo.overlap_after == pytest.approx(demo.recalled @ demo.original / N)
+    with pytest.raises(ValueError, match="train_digits"):
+        X.recall_demo(SMALL, digit=2)
+
+
+def test_summaries_against_numpy():
+    df = pd.DataFrame({
+        "network": ["A"] * 4 + ["B"] * 2, "mode": ["steps"] * 6,
+        "noise": [0.0, 0.0, 0.1, 0.1, 0.0, 0.0],
+        "accuracy": [1.0, 0.5, -0.2, 0.8, 0.9, 0.7],
+        "entropy": [0.1, 0.3, 0.9, 0.2, 0.0, 0.4],
+    })
+    acc = X.accuracy_by_noise(df)
+    a0 = acc[(acc["network"] == "A") & (acc["noise"] == 0.0)].iloc[0]
+    assert a0["mean"] == pytest.approx(0.75) and a0["sd"] == pytest.approx(np.std([1.0, 0.5], ddof=1))
+    cents = X.phase_space_centroids(df).set_index("network")
+    assert cents.loc["A", "dropped"] == 1 and cents.loc["A", "kept"] == 3
+    assert cents.loc["A", "accuracy"] == pytest.approx(np.mean([1.0, 0.5, 0.8]))
+    assert cents.loc["A", "entropy"] == pytest.approx(np.mean([0.1, 0.3, 0.2]))
+    with pytest.raises(ValueError, match="columns"):
+        X.phase_space_centroids(df.drop(columns="entropy"))
+
+
+def test_run_all_small():
+    res = X.run_all(SMALL, animation_steps=40, record_every=10, progress=False)
+    assert len(res.trajectories) == 3 and len(res.frames) == 2
+    assert res.frames[0].frames.shape == (5, 784)
+    pd.testing.assert_frame_equal(res.noise, X.run_noise_robustness(SMALL, progress=False))
