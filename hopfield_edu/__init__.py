@@ -3,7 +3,7 @@
 Where things live
 -----------------
 - :mod:`~hopfield_edu.patterns`     the 5x5 letters, random patterns, grid helpers
-- :mod:`~hopfield_edu.learning`     learning rules (Hebb; pseudo-inverse and Storkey)
+- :mod:`~hopfield_edu.learning`     the Hebb rule; :mod:`~hopfield_edu.rules` pseudo-inverse and Storkey
 - :mod:`~hopfield_edu.dynamics`     reference energy, updates, noise and overlap
 - :mod:`~hopfield_edu.engine`       the fast Numba :class:`HopfieldNetwork`
 - :mod:`~hopfield_edu.analysis`     sample entropy
@@ -14,7 +14,7 @@ Where things live
 - :mod:`~hopfield_edu.physics`, :mod:`~hopfield_edu.theory`  temperature and capacity
 - :mod:`~hopfield_edu.cli`          the ``hopfield-edu`` command
 """
-from . import data
+from . import data, physics, rules, theory
 from .analysis import sample_entropy
 from .data import load_mnist, mnist_examples, mnist_prototypes
 from .dynamics import (
@@ -28,6 +28,15 @@ from .dynamics import (
 from .engine import BatchResult, HopfieldNetwork, RecallResult
 from .experiments import CONFIG, ExperimentConfig, run_all, run_capacity, run_noise_robustness
 from .learning import train_hopfield
+from .physics import (
+    capacity_curve,
+    glauber_probability,
+    mixture_stability,
+    overlap_vs_temperature,
+    symmetric_mixture,
+)
+from .rules import pseudo_inverse, storkey
+from .theory import ags_critical_load, ags_retrieval_overlap, mean_field_overlap
 from .patterns import (
     PATTERN_NAMES,
     checkerboard,
@@ -46,6 +55,19 @@ __all__ = [
     "CONFIG",
     "ExperimentConfig",
     "data",
+    "physics",
+    "rules",
+    "theory",
+    "capacity_curve",
+    "glauber_probability",
+    "mixture_stability",
+    "overlap_vs_temperature",
+    "symmetric_mixture",
+    "pseudo_inverse",
+    "storkey",
+    "ags_critical_load",
+    "ags_retrieval_overlap",
+    "mean_field_overlap",
     "load_mnist",
     "mnist_examples",
     "mnist_prototypes",

@@ -224,9 +224,23 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
     """
     n = w.shape[0]
     sf = state.astype(np.float64)
-    h = w @ sf
-    g = h if symmetric else w.T @ sf
-    energy = -0.5 * (sf @ h) - (theta @ sf)
+    # Plain loops, not ``w @ sf``: inside Numba that calls multithreaded BLAS, whose
+    # thread start-up cost 10-45x the whole recall for N ~ 1000.
+    h = np.zeros(n)
+    g = np.zeros(n)
+    for i in range(n):
+        acc = 0.0
+        for j in range(n):
+            acc += w[i, j] * sf[j]
+        h[i] = acc
+    if not symmetric:
+        for j in range(n):
+            sj = sf[j]
+            for i in range(n):
+                g[i] += w[j, i] * sj
+    energy = 0.0
+    for i in range(n):
+        energy += -0.5 * sf[i] * h[i] - theta[i] * sf[i]
     e0 = energy
     use_seq = sequence.shape[0] > 0
     if schedule == SCHEDULE_STEPS:
