@@ -217,7 +217,10 @@ def hebb_steps_fast(xiT, scale, state, max_steps, rng, record_energy):
 @njit(cache=True)
 def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
               temperature, rng, sequence, record_energy, record_every):
-    """Asynchronous dynamics for arbitrary dense weights.
+    """Asynchronous dynamics for arbitrary dense weights and thresholds.
+
+    Field ``h_i - theta_i``; energy ``E = -1/2 s^T W s + theta^T s`` (the sign that
+    makes E a Lyapunov function of this update rule for symmetric W).
 
     Keeps ``h = W s`` (and ``g = W^T s`` for asymmetric W, for the energy) and
     updates them only on a flip: O(1) per step without a flip, O(N) with one.
@@ -240,7 +243,7 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
                 g[i] += w[j, i] * sj
     energy = 0.0
     for i in range(n):
-        energy += -0.5 * sf[i] * h[i] - theta[i] * sf[i]
+        energy += -0.5 * sf[i] * h[i] + theta[i] * sf[i]
     e0 = energy
     use_seq = sequence.shape[0] > 0
     if schedule == SCHEDULE_STEPS:
@@ -281,7 +284,7 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
         if new != state[i]:
             delta = 2.0 * new
             col = h[i] if symmetric else g[i]  # (W^T s)_i; g is only kept for asymmetric W
-            energy -= 0.5 * (delta * h[i] + delta * col + delta * delta * w[i, i]) + theta[i] * delta
+            energy += -0.5 * (delta * h[i] + delta * col + delta * delta * w[i, i]) + theta[i] * delta
             state[i] = new
             flips += 1
             for k in range(n):

@@ -91,16 +91,24 @@ def update_synchronous(state, weights, theta=None) -> np.ndarray:
 def compute_energy(state, weights, theta=None) -> float:
     r"""Energy of a state,
 
-    .. math:: E(\mathbf s) = -\tfrac12 \sum_{i,j} w_{ij} s_i s_j - \sum_i \theta_i s_i
-              = -\tfrac12\, \mathbf s^\top W \mathbf s - \boldsymbol\theta^\top \mathbf s .
+    .. math:: E(\mathbf s) = -\tfrac12 \sum_{i,j} w_{ij} s_i s_j + \sum_i \theta_i s_i
+              = -\tfrac12\, \mathbf s^\top W \mathbf s + \boldsymbol\theta^\top \mathbf s .
 
-    This is the Ising Hamiltonian with couplings :math:`J_{ij} = w_{ij}` and
-    external fields :math:`h_i = \theta_i`.
+    This is the Ising Hamiltonian :math:`H = -\sum_{i<j} J_{ij} s_i s_j - \sum_i h_i s_i`
+    with couplings :math:`J_{ij} = w_{ij}` and external fields :math:`h_i = -\theta_i`.
+    The sign of the threshold term is fixed by the update rule
+    :math:`s_i \leftarrow \operatorname{sign}(\sum_j w_{ij} s_j - \theta_i)`: flipping
+    neuron i changes the energy by
+    :math:`\Delta E = -\Delta s_i \big(\sum_j w_{ij} s_j - \theta_i\big) \le 0`
+    (symmetric W, zero diagonal), so asynchronous updates never raise it (Hopfield 1982;
+    Hertz, Krogh & Palmer 1991, ch. 2). The teaching notebook this course grew from wrote
+    :math:`-\sum_i \theta_i s_i` next to the same update rule; with a non-zero threshold
+    its energy can rise.
     """
     s = as_spin_vector(state).astype(np.float64)
     w = as_weights(weights, n=s.size)
     th = as_theta(theta, s.size)
-    return float(-0.5 * s @ w @ s - th @ s)
+    return float(-0.5 * s @ w @ s + th @ s)
 
 
 def add_noise(pattern, noise_level, rng=None) -> np.ndarray:

@@ -259,12 +259,13 @@ class HopfieldNetwork:
 
     # ------------------------------------------------------------------ analysis
     def calculate_energy(self, state) -> float:
-        r"""Energy :math:`E = -\tfrac12 s^\top W s - \theta^\top s` of a state."""
+        r"""Energy :math:`E = -\tfrac12 s^\top W s + \theta^\top s` of a state (see
+        :func:`hopfield_edu.compute_energy` for the sign of the threshold term)."""
         s = as_spin_vector(state, n=self.N)
         self._require_trained()
         if self._dense is not None:
             sf = s.astype(np.float64)
-            return float(-0.5 * sf @ self._dense @ sf - self._theta @ sf)
+            return float(-0.5 * sf @ self._dense @ sf + self._theta @ sf)
         m = self._xi.astype(np.int64) @ s.astype(np.int64)
         q = int(m @ m)
         if self._inh_code != K.INH_NONE:

@@ -139,7 +139,7 @@ def test_dense_weights_equal_reference_loop(n, seed, symmetric):
     s = s0.astype(float)
     for k, i in enumerate(seq):
         s[i] = 1.0 if w[i] @ s - theta[i] >= 0 else -1.0
-        assert res.energy[k] == pytest.approx(-0.5 * s @ w @ s - theta @ s, abs=1e-9)
+        assert res.energy[k] == pytest.approx(-0.5 * s @ w @ s + theta @ s, abs=1e-9)
     assert np.array_equal(res.state, s)
 
 
@@ -158,6 +158,11 @@ def test_energy_never_rises_at_zero_temperature(n, m, seed, mode):
     np.fill_diagonal(w, 0)
     res = he.HopfieldNetwork(n, rng=seed).set_weights(w).run(s0, mode=mode, max_steps=5 * n)
     assert np.all(np.diff(np.r_[res.initial_energy, res.energy]) <= 1e-9)
+    # and with thresholds, whose sign in E makes it a Lyapunov function of h_i - theta_i
+    theta = rng.normal(size=n)
+    res = he.HopfieldNetwork(n, rng=seed).set_weights(w, theta).run(s0, mode=mode, max_steps=5 * n)
+    assert np.all(np.diff(np.r_[res.initial_energy, res.energy]) <= 1e-9)
+    assert res.energy[-1] == pytest.approx(he.compute_energy(res.state, w, theta), abs=1e-9)
 
 
 def test_stable_mode_ends_at_a_fixed_point():

@@ -73,10 +73,11 @@ def test_energy_matches_the_double_sum(s, seed):
     rng = np.random.default_rng(seed)
     w = rng.normal(size=(s.size, s.size))
     theta = rng.normal(size=s.size)
+    # E = -1/2 sum_ij w_ij s_i s_j + sum_i theta_i s_i (theta is a threshold: h_i = ... - theta_i)
     expect = -0.5 * sum(w[i, j] * s[i] * s[j] for i in range(s.size) for j in range(s.size)) \
-        - sum(theta[i] * s[i] for i in range(s.size))
+        + sum(theta[i] * s[i] for i in range(s.size))
     assert he.compute_energy(s, w, theta) == pytest.approx(expect, rel=1e-9, abs=1e-9)
-    assert he.compute_energy(s, w) == pytest.approx(expect + float(theta @ s), rel=1e-9, abs=1e-9)
+    assert he.compute_energy(s, w) == pytest.approx(expect - float(theta @ s), rel=1e-9, abs=1e-9)
 
 
 @given(spins, st.floats(0, 1), st.integers(0, 1000))
@@ -119,3 +120,30 @@ def test_asynchronous_energy_never_rises(pats, seed):
         e_new = he.compute_energy(s, w)
         assert e_new <= e + 1e-12
         e = e_new
+
+
+@settings(max_examples=40)
+@given(st.integers(2, 25), st.integers(0, 10_000))
+def test_energy_with_thresholds_never_rises(n, seed):
+    """The threshold sign is what makes E a Lyapunov function of update_state."""
+    rng = np.random.default_rng(seed)
+    w = rng.normal(size=(n, n))
+    w = (w + w.T) / 2
+    np.fill_diagonal(w, 0)
+    theta = rng.normal(size=n)
+    s = np.where(rng.random(n) < 0.5, 1, -1)
+    e = he.compute_energy(s, w, theta)
+    for _ in range(4 * n):
+        s = he.update_state(s, w, rng=rng, theta=theta)
+        e_new = he.compute_energy(s, w, theta)
+        assert e_new <= e + 1e-12
+        e = e_new
+
+
+def test_the_seed_sign_would_let_the_energy_rise():
+    # One neuron, no weights, threshold 0.5: the update sets s = -1 (h = -0.5 < 0).
+    s = he.update_state([1], np.zeros((1, 1)), rng=0, theta=[0.5])
+    assert s.tolist() == [-1]
+    assert he.compute_energy([-1], np.zeros((1, 1)), [0.5]) < he.compute_energy([1], np.zeros((1, 1)), [0.5])
+    seed_energy = lambda x: -0.5 * 0 - 0.5 * x  # noqa: E731  seed 001's -theta^T s
+    assert seed_energy(-1) > seed_energy(1)
