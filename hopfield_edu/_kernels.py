@@ -173,23 +173,27 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
 
 
 @njit(cache=True)
-def hebb_steps_fast(xiT, scale, state, max_steps, rng, record_energy):
-    """The hot path of the research workload: ``hebb_run`` specialised to
-    Hebbian weights without inhibition, T = 0, ``max_steps`` random steps and
-    nothing recorded but the energy. Same arithmetic and random stream as
-    ``hebb_run``; the tests check that both give identical results.
-    Returns ``(flips, energies, e0)``.
+def hebb_steps_fast(xiT, d, inh_mode, scale, state, max_steps, rng, record_energy):
+    """The hot path of the research workload: ``hebb_run`` specialised to T = 0 and
+    ``max_steps`` random steps with nothing recorded but the energy (any inhibitory
+    mode). Same arithmetic and random stream as ``hebb_run``; the tests check that
+    both give identical results. Returns ``(flips, energies, e0)``.
     """
     n, m_pat = xiT.shape
+    inh = inh_mode != INH_NONE
     m = np.zeros(m_pat, dtype=np.int64)
+    mt = np.zeros(m_pat, dtype=np.int64)
+    sum_d = 0
     for j in range(n):
         sj = np.int64(state[j])
+        sum_d += d[j]
         for mu in range(m_pat):
             m[mu] += xiT[j, mu] * sj
-    q = 0
-    for mu in range(m_pat):
-        q += m[mu] * m[mu]
-    const = m_pat * n
+        if inh and d[j] < 0:
+            for mu in range(m_pat):
+                mt[mu] += xiT[j, mu] * sj
+    q = _hebb_energy_numerator(m, mt, inh_mode)
+    const = m_pat * sum_d
     inv2s = 1.0 / (2.0 * scale)
     e0 = -(q - const) * inv2s
     energies = np.empty(max_steps if record_energy else 0, dtype=np.float64)
@@ -198,17 +202,30 @@ def hebb_steps_fast(xiT, scale, state, max_steps, rng, record_energy):
         i = bounded(rng, n)
         old = np.int64(state[i])
         acc = 0
-        for mu in range(m_pat):
-            acc += xiT[i, mu] * m[mu]
-        new = np.int64(1) if acc - m_pat * old >= 0 else np.int64(-1)
+        if inh_mode == INH_COLUMNS:
+            for mu in range(m_pat):
+                acc += xiT[i, mu] * (m[mu] - 2 * mt[mu])
+            a = acc - m_pat * d[i] * old
+        else:
+            for mu in range(m_pat):
+                acc += xiT[i, mu] * m[mu]
+            a = acc - m_pat * old
+            if inh_mode == INH_ROWS:
+                a = d[i] * a
+        new = np.int64(1) if a >= 0 else np.int64(-1)
         if new != old:
             delta = new - old
             state[i] = new
             flips += 1
-            q = 0
-            for mu in range(m_pat):
-                m[mu] += xiT[i, mu] * delta
-                q += m[mu] * m[mu]
+            if inh and d[i] < 0:
+                for mu in range(m_pat):
+                    x = xiT[i, mu] * delta
+                    m[mu] += x
+                    mt[mu] += x
+            else:
+                for mu in range(m_pat):
+                    m[mu] += xiT[i, mu] * delta
+            q = _hebb_energy_numerator(m, mt, inh_mode)
         if record_energy:
             energies[step] = -(q - const) * inv2s
     return flips, energies, e0

@@ -389,9 +389,9 @@ class HopfieldNetwork:
         schedule = K.SCHEDULE_STEPS if mode == "steps" else K.SCHEDULE_SWEEPS
         state = s  # already a fresh int8 copy
         if (self._xi is not None and mode == "steps" and temperature == 0.0 and not seq.size
-                and not record_overlaps and not record_every and not self.inhibitory_neurons.size):
-            flips, en, e0 = K.hebb_steps_fast(self._xiT, self._scale, state, max_steps,
-                                              draw_seed(gen), bool(record_energy))
+                and not record_overlaps and not record_every):
+            flips, en, e0 = K.hebb_steps_fast(self._xiT, self._signs, self._inh_code, self._scale,
+                                              state, max_steps, draw_seed(gen), bool(record_energy))
             return RecallResult(state=state.astype(np.int64), energy=en, initial_energy=float(e0),
                                 steps=max_steps, sweeps=max_steps // self.N, converged=False,
                                 flips=int(flips), mode=mode, temperature=temperature)
