@@ -10,8 +10,11 @@ Where things live
 - :mod:`~hopfield_edu.data`         bundled MNIST prototypes
 - :mod:`~hopfield_edu.experiments`  the research notebook's experiments
 - :mod:`~hopfield_edu.plotting`, :mod:`~hopfield_edu.animation`, :mod:`~hopfield_edu.widgets`
-- :mod:`~hopfield_edu.checks`       the graders' checks of student functions
+- :mod:`~hopfield_edu.checks`       the graders' checks of student functions, shared by
+  :mod:`~hopfield_edu.selfcheck` (``hopfield-edu check``), :mod:`~hopfield_edu.pytest_plugin`
+  (``pytest --notebook``) and the nbgrader test cells; :mod:`~hopfield_edu.course` builds the release
 - :mod:`~hopfield_edu.physics`, :mod:`~hopfield_edu.theory`  temperature and capacity
+- :mod:`~hopfield_edu.report`       ``hopfield-edu reproduce``
 - :mod:`~hopfield_edu.cli`          the ``hopfield-edu`` command
 """
 from . import data, physics, rules, theory
