@@ -66,7 +66,7 @@ ALTERNATIVES = {
                 for j in range(N):
                     E -= 0.5 * weights[i][j] * state[i] * state[j]
             if theta is not None:
-                E -= sum(theta[i] * state[i] for i in range(N))
+                E += sum(theta[i] * state[i] for i in range(N))
             return E
     """,
     "add_noise": """
@@ -244,22 +244,29 @@ WRONG = [
     ("compute_energy", "missing 1/2", """
         def compute_energy(state, weights, theta=None):
             th = 0 if theta is None else theta @ state
-            return -state @ weights @ state - th
+            return -state @ weights @ state + th
      """, "1/2"),
     ("compute_energy", "ignores theta (seed 001)", """
         def compute_energy(state, weights, theta=None):
             return -0.5 * state @ weights @ state
      """, "threshold term is missing"),
-    ("compute_energy", "theta sign", """
+    # the teaching seed's sign, -theta^T s, next to the subtracting update rule
+    ("compute_energy", "theta sign (seed 001)", """
         def compute_energy(state, weights, theta=None):
             th = 0 if theta is None else theta @ state
-            return -0.5 * state @ weights @ state + th
-     """, "wrong sign"),
+            return -0.5 * state @ weights @ state - th
+     """, "threshold term has the wrong sign: with s_i <- sign(sum_j w_ij s_j - theta_i) "
+         "the energy that never rises is E = -1/2 s^T W s + sum_i theta_i s_i"),
     ("compute_energy", "overall sign", """
         def compute_energy(state, weights, theta=None):
             th = 0 if theta is None else theta @ state
+            return 0.5 * state @ weights @ state - th
+     """, "energy has the wrong sign"),
+    ("compute_energy", "overall sign, theta kept", """
+        def compute_energy(state, weights, theta=None):
+            th = 0 if theta is None else theta @ state
             return 0.5 * state @ weights @ state + th
-     """, "wrong sign"),
+     """, "energy has the wrong sign"),
     ("compute_energy", "returns an array", """
         def compute_energy(state, weights, theta=None):
             return -0.5 * state * (weights @ state)
@@ -269,7 +276,7 @@ WRONG = [
             np.fill_diagonal(weights, 0.0)
             weights *= 1.0000001
             th = 0 if theta is None else theta @ state
-            return -0.5 * state @ weights @ state - th
+            return -0.5 * state @ weights @ state + th
      """, "in place"),
     # add_noise
     ("add_noise", "with replacement", """
@@ -322,6 +329,42 @@ def test_wrong_variant_fails_with_hint(name, mistake, src, words):
     assert res.status != checks.PASS, f"the check accepted a variant that {mistake}"
     assert res.label == "FAIL" and res.points == 0
     assert words.lower() in res.message.lower(), res.message
+
+
+def test_threshold_sign_the_check_wants_is_the_lyapunov_one():
+    # Why check_compute_energy insists on +theta^T s: written out from the definitions (not
+    # from the package), E = -1/2 s^T W s + theta^T s never rises under the update rule
+    # s_i <- sign(sum_j w_ij s_j - theta_i), while the seed's -theta^T s does rise.
+    def e_ours(s, w, th):
+        return -0.5 * s @ w @ s + th @ s
+
+    def e_seed(s, w, th):
+        return -0.5 * s @ w @ s - th @ s
+
+    # one neuron, w = 0, theta = 0.5, s = +1: the field 0 - 0.5 < 0 turns it to -1
+    w1, th1, s1 = np.zeros((1, 1)), np.array([0.5]), np.array([1])
+    new = dynamics.update_state(s1, w1, rng=0, theta=th1)
+    assert new.tolist() == [-1]
+    assert (e_seed(s1, w1, th1), e_seed(new, w1, th1)) == (-0.5, 0.5)    # rises
+    assert (e_ours(s1, w1, th1), e_ours(new, w1, th1)) == (0.5, -0.5)    # falls
+    # random symmetric W (zero diagonal) and thresholds: every flip to the sign of the
+    # thresholded field lowers ours; the seed's energy rises for some flips
+    gen = np.random.default_rng(5)
+    seed_rises = 0
+    for _ in range(200):
+        n = 8
+        a = gen.normal(size=(n, n))
+        w = (a + a.T) / 2
+        np.fill_diagonal(w, 0.0)
+        th = gen.normal(size=n)
+        s = np.where(gen.random(n) < 0.5, -1, 1)
+        i = gen.integers(n)
+        t = s.copy()
+        t[i] = 1 if w[i] @ s - th[i] >= 0 else -1
+        assert e_ours(t, w, th) <= e_ours(s, w, th) + 1e-12
+        assert np.isclose(a1._ref_dyn.compute_energy(t, w, th), e_ours(t, w, th))
+        seed_rises += e_seed(t, w, th) > e_seed(s, w, th) + 1e-12
+    assert seed_rises > 0
 
 
 def test_every_function_has_wrong_variants():

@@ -53,3 +53,8 @@ def test_solution_notebook_runs_top_to_bottom(path):
         assert "largest energy increase in one update: 0" in _stdout(nb, "energy-curve")
         sync = _stdout(nb, "sync-cycle")
         assert "[-1  1] (E=+1)  [ 1 -1] (E=+1)" in sync and "[1 1] (E=-1)" in sync
+        # the seed's threshold sign (-theta.s) rises under the update rule, ours never does
+        slip = _stdout(nb, "seed-slip")
+        assert "seed's energy (- theta.s): -0.5 -> +0.5" in slip, slip
+        assert "compute_energy (+ theta.s): +0.5 -> -0.5" in slip, slip
+        assert "of compute_energy 0\n" in slip and "seed's energy 0," not in slip, slip

@@ -12,9 +12,10 @@ Graded functions and their reference implementations:
 Each check compares the student's function with the reference on randomized and
 edge cases and names the mistake students actually make (1/P instead of 1/N,
 self-connections, in-place changes, updating every neuron, ties, the missing 1/2 or
-theta term, bits flipped twice, ...). Functions that draw random numbers are judged
-statistically on seeded generators, so they need not consume the generator exactly
-like the reference does, yet the verdict is the same on every run.
+theta term, the teaching seed's sign of the theta term, bits flipped twice, ...).
+Functions that draw random numbers are judged statistically on seeded generators, so
+they need not consume the generator exactly like the reference does, yet the verdict
+is the same on every run.
 """
 from __future__ import annotations
 
@@ -262,7 +263,13 @@ def _is_round_robin(chosen, n):
 def check_compute_energy(compute_energy, *, seed=0):
     r"""Check ``compute_energy(state, weights, theta=None)`` against
 
-    .. math:: E = -\tfrac12 \sum_{ij} w_{ij} s_i s_j - \sum_i \theta_i s_i .
+    .. math:: E = -\tfrac12 \sum_{ij} w_{ij} s_i s_j + \sum_i \theta_i s_i
+              = -\tfrac12\, \mathbf s^\top W \mathbf s + \boldsymbol\theta^\top \mathbf s ,
+
+    the energy that the threshold rule :math:`s_i \leftarrow \operatorname{sign}(\sum_j w_{ij}
+    s_j - \theta_i)` never raises (Hertz, Krogh & Palmer 1991, ch. 2). The teaching seed
+    wrote :math:`-\boldsymbol\theta^\top \mathbf s` next to the same rule; that variant gets
+    its own hint, as do the missing 1/2, the missing theta term and the overall sign.
     """
     name = "compute_energy"
     require_params(compute_energy, name, ["state", "weights", "theta=None"])
@@ -296,23 +303,27 @@ def check_compute_energy(compute_energy, *, seed=0):
             continue
         sf = s.astype(float)
         quad = -0.5 * sf @ w @ sf
-        lin = 0.0 if theta is None else -float(theta @ sf)  # the threshold term, -theta^T s
+        lin = 0.0 if theta is None else float(theta @ sf)  # the threshold term, +theta^T s
         if theta is not None and np.isclose(e, quad, atol=1e-9):
             raise AssertionError("the threshold term is missing: when theta is given, "
-                                 "E = -1/2 s^T W s - sum_i theta_i s_i (theta=None means 0).")
+                                 "E = -1/2 s^T W s + sum_i theta_i s_i (theta=None means 0).")
         if theta is not None and np.isclose(e, quad - lin, atol=1e-9):
-            raise AssertionError("the threshold term has the wrong sign: E = -1/2 s^T W s "
-                                 "MINUS sum_i theta_i s_i.")
+            # -theta^T s is the teaching seed's sign: with the subtracting update rule it
+            # lets E rise (one neuron, w = 0, theta = 0.5: s = +1 -> -1 takes E from -0.5 to +0.5).
+            raise AssertionError("the threshold term has the wrong sign: with s_i <- sign(sum_j "
+                                 "w_ij s_j - theta_i) the energy that never rises is "
+                                 "E = -1/2 s^T W s + sum_i theta_i s_i (PLUS theta @ state, "
+                                 "not minus).")
         if np.isclose(e, 2 * quad + lin, atol=1e-9):
             raise AssertionError("the factor 1/2 is missing: E = -1/2 sum_ij w_ij s_i s_j "
                                  "(each pair i, j appears twice in the double sum).")
         if np.isclose(e, -quad - lin, atol=1e-9) or np.isclose(e, -quad + lin, atol=1e-9):
-            raise AssertionError("the energy has the wrong sign: E = -1/2 s^T W s - theta^T s, "
+            raise AssertionError("the energy has the wrong sign: E = -1/2 s^T W s + theta^T s, "
                                  "so stored patterns have LOW (negative) energy.")
         raise AssertionError(
             f"for a state of length {s.size} {'with' if theta is not None else 'without'} "
             f"thresholds the energy should be {ref:.6g}, got {e:.6g}. "
-            "Use E = -0.5 * state @ weights @ state - theta @ state.")
+            "Use E = -0.5 * state @ weights @ state + theta @ state (no theta term if theta=None).")
 
 
 # ============================================================================ add_noise
