@@ -31,7 +31,79 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._rng import bounded, next_double, shuffle
+
+# --- random stream: SplitMix64 + Lemire (see hopfield_edu/_rng.py for the why) ---
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_TWO32 = np.uint64(1 << 32)
+
+
+@njit(cache=True, inline="always")
+def splitmix_t(x):
+    """One SplitMix64 step on a register value: returns (output, new state)."""
+    x = x + _GOLDEN
+    z = x
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31)), x
+
+
+@njit(cache=True, inline="always")
+def bounded_t(x, spare, has_spare, n):
+    """Uniform integer in [0, n), 0 < n < 2**32, on a stream held in registers.
+
+    Lemire's multiply-and-reject (exact). Each 64-bit output gives two 32-bit
+    draws (high half first). Returns ``(value, x, spare, has_spare)``.
+    """
+    nn = np.uint64(n)
+    while True:
+        if has_spare:
+            r = spare
+            has_spare = False
+        else:
+            z, x = splitmix_t(x)
+            spare = z & _MASK32
+            has_spare = True
+            r = z >> np.uint64(32)
+        m = r * nn
+        low = m & _MASK32
+        if low >= nn or low >= (_TWO32 - nn) % nn:
+            return np.int64(m >> np.uint64(32)), x, spare, has_spare
+
+
+@njit(cache=True, inline="always")
+def next_u64(state):
+    z, state[0] = splitmix_t(state[0])
+    return z
+
+
+@njit(cache=True, inline="always")
+def next_double(state):
+    """Uniform float in [0, 1) with 53 random bits."""
+    return np.float64(next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, inline="always")
+def bounded(state, n):
+    """Uniform integer in [0, n) drawn from a state array ``[x, spare, has_spare]``."""
+    v, x, spare, has = bounded_t(state[0], state[1], state[2] != 0, n)
+    state[0] = x
+    state[1] = spare
+    state[2] = np.uint64(1) if has else np.uint64(0)
+    return v
+
+
+@njit(cache=True)
+def shuffle(state, arr):
+    """Fisher–Yates shuffle in place."""
+    for i in range(arr.shape[0] - 1, 0, -1):
+        j = bounded(state, i + 1)
+        tmp = arr[i]
+        arr[i] = arr[j]
+        arr[j] = tmp
+
 
 SCHEDULE_STEPS = 0  # exactly max_steps single-neuron updates, neuron drawn with replacement
 SCHEDULE_SWEEPS = 1  # random-permutation sweeps; at T = 0 stop after a sweep with no flip
@@ -173,33 +245,53 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
 
 
 @njit(cache=True)
-def hebb_steps_fast(xiT, d, inh_mode, scale, state, max_steps, rng, record_energy):
+def hebb_steps_fast(xi, xiT, d, inh_mode, scale, init, max_steps, seed63, record_energy):
     """The hot path of the research workload: ``hebb_run`` specialised to T = 0 and
     ``max_steps`` random steps with nothing recorded but the energy (any inhibitory
     mode). Same arithmetic and random stream as ``hebb_run``; the tests check that
-    both give identical results. Returns ``(flips, energies, e0)``.
+    both give identical results.
+
+    ``init`` is the caller's array, any numeric dtype: it is checked (±1, length N)
+    and copied here, which saves the Python-side validation on this hot path.
+    Returns ``(ok, state, flips, energies, e0)``; ``ok`` is False when ``init`` holds
+    a value other than ±1 (then nothing else is meaningful).
     """
     n, m_pat = xiT.shape
+    state = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        v = init[j]
+        if v != 1 and v != -1:
+            return False, state, 0, np.empty(0, dtype=np.float64), 0.0
+        state[j] = 1 if v == 1 else -1
     inh = inh_mode != INH_NONE
     m = np.zeros(m_pat, dtype=np.int64)
     mt = np.zeros(m_pat, dtype=np.int64)
+    for mu in range(m_pat):  # xi (M, N) row by row: contiguous, vectorised
+        acc = 0
+        for j in range(n):
+            acc += np.int32(xi[mu, j]) * np.int32(state[j])
+        m[mu] = acc
     sum_d = 0
-    for j in range(n):
-        sj = np.int64(state[j])
-        sum_d += d[j]
-        for mu in range(m_pat):
-            m[mu] += xiT[j, mu] * sj
-        if inh and d[j] < 0:
-            for mu in range(m_pat):
-                mt[mu] += xiT[j, mu] * sj
+    if inh:
+        for j in range(n):
+            sum_d += d[j]
+            if d[j] < 0:
+                sj = np.int64(state[j])
+                for mu in range(m_pat):
+                    mt[mu] += xiT[j, mu] * sj
+    else:
+        sum_d = n
     q = _hebb_energy_numerator(m, mt, inh_mode)
     const = m_pat * sum_d
     inv2s = 1.0 / (2.0 * scale)
     e0 = -(q - const) * inv2s
     energies = np.empty(max_steps if record_energy else 0, dtype=np.float64)
     flips = 0
+    # the random stream lives in registers for the loop (an array would be reloaded)
+    rx, rspare, rhas = np.uint64(seed63), np.uint64(0), False
+    e_now = e0
     for step in range(max_steps):
-        i = bounded(rng, n)
+        i, rx, rspare, rhas = bounded_t(rx, rspare, rhas, n)
         old = np.int64(state[i])
         acc = 0
         if inh_mode == INH_COLUMNS:
@@ -226,9 +318,10 @@ def hebb_steps_fast(xiT, d, inh_mode, scale, state, max_steps, rng, record_energ
                 for mu in range(m_pat):
                     m[mu] += xiT[i, mu] * delta
             q = _hebb_energy_numerator(m, mt, inh_mode)
+            e_now = -(q - const) * inv2s
         if record_energy:
-            energies[step] = -(q - const) * inv2s
-    return flips, energies, e0
+            energies[step] = e_now
+    return True, state, flips, energies, e0
 
 
 @njit(cache=True)
