@@ -608,6 +608,18 @@ class RecallFrames:
     final_overlap: float
 
 
+def _stored_digits(cfg, patterns, digit, train_digits):
+    """Check that ``digit`` is among ``train_digits`` and every one has a pattern."""
+    train_digits = tuple(train_digits)
+    if digit not in train_digits:
+        raise ValueError(f"digit {digit!r} must be one of the stored train_digits {train_digits}")
+    pats = _pattern_dict(patterns, cfg, list(train_digits))
+    missing = [d for d in train_digits if d not in pats]
+    if missing:
+        raise ValueError(f"patterns has no entry for {missing}")
+    return train_digits, pats
+
+
 def recall_frames(config=None, patterns=None, *, inhibitory_fraction=0.0, inhibitory_mode="rows",
                   digit=8, noise=0.2, train_digits=(0, 1, 3, 5, 8), steps=800, record_every=5,
                   mode="steps", seed=None) -> RecallFrames:
@@ -618,13 +630,7 @@ def recall_frames(config=None, patterns=None, *, inhibitory_fraction=0.0, inhibi
     """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
-    train_digits = tuple(train_digits)
-    if digit not in train_digits:
-        raise ValueError(f"digit {digit!r} must be one of the stored train_digits {train_digits}")
-    pats = _pattern_dict(patterns, cfg, list(train_digits))
-    missing = [d for d in train_digits if d not in pats]
-    if missing:
-        raise ValueError(f"patterns has no entry for {missing}")
+    train_digits, pats = _stored_digits(cfg, patterns, digit, train_digits)
     record_every = check_positive_int(record_every, "record_every")
     steps = check_positive_int(steps, "steps")
     e = _EXP_CODES["animation"]
@@ -661,13 +667,7 @@ def recall_demo(config=None, patterns=None, *, digit=5, noise=0.35, train_digits
     """Recall the prototype of ``digit`` with ``noise`` of its bits flipped (5 at 35 % in the notebook)."""
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
-    train_digits = tuple(train_digits)
-    if digit not in train_digits:
-        raise ValueError(f"digit {digit!r} must be one of the stored train_digits {train_digits}")
-    pats = _pattern_dict(patterns, cfg, list(train_digits))
-    missing = [d for d in train_digits if d not in pats]
-    if missing:
-        raise ValueError(f"patterns has no entry for {missing}")
+    train_digits, pats = _stored_digits(cfg, patterns, digit, train_digits)
     e = _EXP_CODES["demo"]
     net = HopfieldNetwork(cfg.NUM_NEURONS, inhibitory_fraction,
                           rng=_gen(root, e, 0, _q(inhibitory_fraction)))
