@@ -529,6 +529,15 @@ class Trajectory:
     result: RecallResult
 
 
+def _patterns_for(cfg, patterns, digits):
+    """The patterns of ``digits`` (bundled prototypes by default); every digit must have one."""
+    pats = _pattern_dict(patterns, cfg, list(digits))
+    missing = [d for d in digits if d not in pats]
+    if missing:
+        raise ValueError(f"patterns has no entry for {missing}")
+    return pats
+
+
 def run_trajectory(config=None, patterns=None, *, inhibitory_fraction=0.0, inhibitory_mode="rows",
                    digits=(3, 8), noise=0.4, mode="steps", seed=None) -> Trajectory:
     """State-space trajectory: recall a noisy ``digits[0]`` in a network storing both digits.
@@ -543,13 +552,7 @@ def run_trajectory(config=None, patterns=None, *, inhibitory_fraction=0.0, inhib
     root = _root(cfg.SEED if seed is None else seed)
     if len(digits) != 2:
         raise ValueError(f"digits must name two stored memories, got {digits!r}")
-    if patterns is None:
-        pats = _pattern_dict(None, cfg, list(digits))
-    else:
-        pats = _pattern_dict(patterns, cfg, list(digits))
-        missing = [d for d in digits if d not in pats]
-        if missing:
-            raise ValueError(f"patterns has no entry for {missing}")
+    pats = _patterns_for(cfg, patterns, digits)
     a, b = (pats[d] for d in digits)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -579,13 +582,7 @@ def weight_matrices(config=None, patterns=None, *, digits=(0, 1, 2, 3, 4), inhib
     """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
-    if patterns is None:
-        pats = _pattern_dict(None, cfg, list(digits))
-    else:
-        pats = _pattern_dict(patterns, cfg, list(digits))
-        missing = [d for d in digits if d not in pats]
-        if missing:
-            raise ValueError(f"patterns has no entry for {missing}")
+    pats = _patterns_for(cfg, patterns, digits)
     stored = [pats[d] for d in digits]
     out = {}
     for frac, inh in network_variants(cfg, inhibitory_modes):
@@ -613,11 +610,7 @@ def _stored_digits(cfg, patterns, digit, train_digits):
     train_digits = tuple(train_digits)
     if digit not in train_digits:
         raise ValueError(f"digit {digit!r} must be one of the stored train_digits {train_digits}")
-    pats = _pattern_dict(patterns, cfg, list(train_digits))
-    missing = [d for d in train_digits if d not in pats]
-    if missing:
-        raise ValueError(f"patterns has no entry for {missing}")
-    return train_digits, pats
+    return train_digits, _patterns_for(cfg, patterns, train_digits)
 
 
 def recall_frames(config=None, patterns=None, *, inhibitory_fraction=0.0, inhibitory_mode="rows",

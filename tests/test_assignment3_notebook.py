@@ -45,9 +45,8 @@ def test_solution_metadata_follows_the_course_conventions():
         assert "### BEGIN SOLUTION" in cell.source and cell.metadata["nbgrader"]["solution"]
 
 
-@pytest.mark.skipif(not RELEASE.exists(), reason="release not generated yet "
-                    "(python -m hopfield_edu.course generate assignment3)")
 def test_release_hides_solutions():
+    assert RELEASE.exists(), "the release is committed: python -m hopfield_edu.course generate assignment3"
     nb = nbformat.read(RELEASE, as_version=4)
     text = "\n".join(c.source for c in nb.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
