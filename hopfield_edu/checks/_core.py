@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "CheckFailure",
+    "fail",
     "CheckResult",
     "PASS",
     "FAIL",
@@ -53,6 +55,25 @@ ERROR = "error"
 TIMEOUT = "timeout"
 
 
+class CheckFailure(AssertionError):
+    """A check found a mistake in a student's function.
+
+    ``hint_id`` is a short stable name of the mistake (``"diagonal-not-zero"``,
+    ``"normalised-by-P"``): class analytics count students per ``hint_id``
+    (``hopfield-edu grade report``), so keep ids stable once released. The message is
+    the hint the student reads: what is wrong and what to change.
+    """
+
+    def __init__(self, hint_id: str, message: str):
+        super().__init__(message)
+        self.hint_id = str(hint_id)
+
+
+def fail(hint_id: str, message: str):
+    """Raise :class:`CheckFailure` ``(hint_id, message)``; use instead of ``raise AssertionError``."""
+    raise CheckFailure(hint_id, message)
+
+
 @dataclass
 class CheckResult:
     """Outcome of checking one student function.
@@ -69,6 +90,9 @@ class CheckResult:
         Points earned (``max_points`` on pass, 0 otherwise).
     max_points : float
         Points the function is worth (the assignment module's ``POINTS``, default 1).
+    hint_id : str
+        Stable id of the hint given (``"pass"``, ``"todo"``, a check's
+        :class:`CheckFailure` id, ``"raised:TypeError"``, ``"timeout"``, ...).
     """
 
     name: str
@@ -76,6 +100,7 @@ class CheckResult:
     message: str = ""
     points: float = 0.0
     max_points: float = 1.0
+    hint_id: str = ""
 
     @property
     def passed(self) -> bool:
@@ -88,7 +113,7 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "status": self.status, "message": self.message,
-                "points": self.points, "max_points": self.max_points}
+                "points": self.points, "max_points": self.max_points, "hint_id": self.hint_id}
 
 
 def format_result(result: CheckResult) -> str:
@@ -139,25 +164,26 @@ def run_check(name: str, func, check, max_points: float = 1.0) -> CheckResult:
     if func is None:
         return CheckResult(name, MISSING, f"no function named `{name}` was defined; run the cell "
                            "that defines it and keep the name and signature given in the notebook",
-                           0.0, max_points)
+                           0.0, max_points, "missing")
     if not callable(func):
         return CheckResult(name, FAIL, f"`{name}` is not a function (got {type(func).__name__})",
-                           0.0, max_points)
+                           0.0, max_points, "not-callable")
     try:
         check(func)
     except NotImplementedError:
-        return CheckResult(name, TODO, "not implemented yet", 0.0, max_points)
+        return CheckResult(name, TODO, "not implemented yet", 0.0, max_points, "todo")
     except AssertionError as exc:
         msg = str(exc).strip() or f"{name} does not match the reference"
-        return CheckResult(name, FAIL, msg, 0.0, max_points)
+        hint_id = getattr(exc, "hint_id", None) or "unspecified"
+        return CheckResult(name, FAIL, msg, 0.0, max_points, hint_id)
     except RecursionError:
         return CheckResult(name, ERROR, "your function recursed without end (RecursionError)",
-                           0.0, max_points)
+                           0.0, max_points, "raised:RecursionError")
     except Exception as exc:  # the student's code raised: report it, keep going
         where = _student_frame_hint(exc)
         return CheckResult(name, ERROR, f"your function raised {type(exc).__name__}: {exc}{where}",
-                           0.0, max_points)
-    return CheckResult(name, PASS, "", float(max_points), max_points)
+                           0.0, max_points, f"raised:{type(exc).__name__}")
+    return CheckResult(name, PASS, "", float(max_points), max_points, "pass")
 
 
 # ----------------------------------------------------------------------------- helpers
