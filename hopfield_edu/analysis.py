@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 from numba import njit
 from numpy.lib.stride_tricks import sliding_window_view
+from ._graded import graded_reference
 
 __all__ = ["sample_entropy"]
 
@@ -96,6 +97,7 @@ def _validate(x, m, r, undefined):
     return arr, int(m), float(r)
 
 
+@graded_reference("sample_entropy")
 def sample_entropy(x, m=2, r=0.2, *, undefined="zero") -> float:
     r"""Sample entropy of a time series (Richman & Moorman, 2000).
 

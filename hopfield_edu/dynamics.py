@@ -16,6 +16,7 @@ from ._validation import (
     as_weights,
     check_fraction,
 )
+from ._graded import graded_reference
 
 __all__ = [
     "local_field",
@@ -40,6 +41,7 @@ def local_field(state, weights, theta=None) -> np.ndarray:
     return w @ s.astype(np.float64) - th
 
 
+@graded_reference("update_state")
 def update_state(state, weights, rng=None, theta=None) -> np.ndarray:
     r"""One asynchronous update: pick one neuron uniformly at random and set
 
@@ -88,6 +90,7 @@ def update_synchronous(state, weights, theta=None) -> np.ndarray:
     return out
 
 
+@graded_reference("compute_energy")
 def compute_energy(state, weights, theta=None) -> float:
     r"""Energy of a state,
 
@@ -111,6 +114,7 @@ def compute_energy(state, weights, theta=None) -> float:
     return float(-0.5 * s @ w @ s + th @ s)
 
 
+@graded_reference("add_noise")
 def add_noise(pattern, noise_level, rng=None) -> np.ndarray:
     """Flip exactly ``int(noise_level * N)`` distinct, uniformly chosen bits.
 
@@ -139,6 +143,7 @@ def add_noise(pattern, noise_level, rng=None) -> np.ndarray:
     return noisy
 
 
+@graded_reference("overlap")
 def overlap(a, b) -> float:
     r"""Overlap :math:`m = \frac1N \sum_i a_i b_i` of two ±1 vectors, in [-1, 1].
 

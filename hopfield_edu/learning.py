@@ -8,10 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_spin_matrix
+from ._graded import graded_reference
 
 __all__ = ["train_hopfield"]
 
 
+@graded_reference("train_hopfield")
 def train_hopfield(patterns) -> np.ndarray:
     r"""Weight matrix from the Hebbian learning rule.
 

@@ -53,6 +53,7 @@ from ._validation import (
 from .engine import HopfieldNetwork
 from .patterns import random_patterns
 from .theory import mean_field_overlap
+from ._graded import graded_reference
 
 __all__ = [
     "glauber_probability",
@@ -137,6 +138,7 @@ def _parallel(n_jobs, tasks):
 
 
 # ----------------------------------------------------------------- Glauber rule
+@graded_reference("glauber_probability")
 def glauber_probability(h, temperature):
     r"""Heat-bath (Glauber) probability that a neuron with local field h becomes +1.
 
@@ -183,6 +185,7 @@ def glauber_probability(h, temperature):
     return float(p) if arr.ndim == 0 else p
 
 
+@graded_reference("estimate_alpha_c")
 def crossing_load(alphas, fractions, level=0.5) -> float:
     r"""Estimate of the critical load: where the fraction retrieved first falls to ``level``.
 

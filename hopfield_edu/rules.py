@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_spin_matrix, as_theta, as_weights
+from ._graded import graded_reference
 
 __all__ = ["pseudo_inverse", "storkey", "unstable_bits", "RULES"]
 
@@ -123,6 +124,7 @@ def storkey(patterns, *, zero_diagonal=True) -> np.ndarray:
     return w
 
 
+@graded_reference("count_unstable_bits")
 def unstable_bits(weights, patterns, theta=None) -> np.ndarray:
     r"""Which bits of each pattern the T = 0 update rule would flip.
 

@@ -29,6 +29,7 @@ import math
 import numbers
 
 import numpy as np
+from ._graded import graded_reference
 
 __all__ = [
     "CRITICAL_TEMPERATURE",
@@ -97,6 +98,7 @@ def _mean_field_scalar(t):
     return _bisect(lambda m: m - math.tanh(m / t), 1e-300, 1.0)
 
 
+@graded_reference("mean_field_m")
 def mean_field_overlap(temperature):
     r"""Mean-field overlap m(T) of a network storing one pattern.
 

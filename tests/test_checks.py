@@ -5,13 +5,15 @@ Every wrong variant is written out as source code (what a student might type), r
 through the registry's runner, and must FAIL with a message containing the key words
 of the mistake; it must never PASS.
 """
+import inspect
 import textwrap
 
 import numpy as np
 import pytest
 
-from hopfield_edu import checks, dynamics, learning
-from hopfield_edu.checks import assignment1 as a1
+from hopfield_edu import dynamics, learning
+from hopfield_edu.grading import checks
+from hopfield_edu.grading.checks import assignment1 as a1
 
 
 def _define(src, name):
@@ -83,9 +85,21 @@ ALTERNATIVES = {
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_reference_passes(name):
-    res = _run(name, REFERENCES[name])
+    # The reference's own code (unwrapped: submitted as it is, it is not the student's).
+    res = _run(name, inspect.unwrap(REFERENCES[name]))
     assert res.status == checks.PASS, res.message
     assert res.points == res.max_points == a1.POINTS[name]
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_the_reference_itself_or_a_wrapper_is_not_own_code(name):
+    ref = REFERENCES[name]
+    res = _run(name, ref)
+    assert res.status == checks.FAIL and res.hint_id == "not-own-code", res
+    wrapper = lambda *args, **kwargs: ref(*args, **kwargs)  # noqa: E731
+    res = _run(name, wrapper)
+    assert res.status == checks.FAIL and res.hint_id == "not-own-code", res
+    assert "must be your own code" in res.message
 
 
 @pytest.mark.parametrize("name", sorted(ALTERNATIVES))
@@ -407,7 +421,7 @@ def test_checks_are_deterministic():
 
 def test_registry_exposes_check_functions():
     for name in a1.CHECKS:
-        assert getattr(checks, f"check_{name}") is a1.CHECKS[name]
+        assert getattr(checks, f"check_{name}").raw is a1.CHECKS[name]
         assert checks.assignment_of(name) == "assignment1"
     with pytest.raises(KeyError, match="known"):
         checks.checks_for("assignment99")

@@ -5,6 +5,7 @@ of the check's own diagnosis code; each must fail its check with a hint that nam
 the mistake. The correct versions (the package's references and hand-written
 student solutions) must pass.
 """
+import inspect
 import math
 import re
 from pathlib import Path
@@ -13,8 +14,8 @@ import numpy as np
 import pytest
 
 import hopfield_edu as H
-from hopfield_edu.checks import assignment2 as A2
-from hopfield_edu.checks import run_checks
+from hopfield_edu.grading.checks import assignment2 as A2
+from hopfield_edu.grading.checks import run_checks
 
 
 # The seeds the notebook's test cells use: visible (default) and hidden.
@@ -46,7 +47,7 @@ def overlap_python(a, b):
     return sum(int(x) * int(y) for x, y in zip(a, b)) / len(a)
 
 
-@pytest.mark.parametrize("func", [H.overlap, overlap_dot, overlap_mean, overlap_python])
+@pytest.mark.parametrize("func", [inspect.unwrap(H.overlap), overlap_dot, overlap_mean, overlap_python])
 def test_overlap_check_accepts_correct_versions(func):
     for seed in OVERLAP_SEEDS:
         A2.check_overlap(func, seed=seed)
@@ -126,7 +127,7 @@ def make_sampen(b_templates_extra=0, self_matches=False, euclid=False, tol_mode=
 
 
 @pytest.mark.parametrize("func", [
-    H.sample_entropy,
+    inspect.unwrap(H.sample_entropy),
     make_sampen(),
     make_sampen(undefined=math.nan),  # nan for every undefined case is accepted too
 ])

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from hopfield_edu.checks import ASSIGNMENTS, POINTS, run_checks
-from hopfield_edu.checks import assignment3 as a3
+from hopfield_edu.grading.checks import ASSIGNMENTS, POINTS, run_checks
+from hopfield_edu.grading.checks import assignment3 as a3
 
 
 # ------------------------------------------------------------------ correct solutions

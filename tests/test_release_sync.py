@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hopfield_edu import course
+from hopfield_edu.grading import course
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = course.assignments(ROOT)

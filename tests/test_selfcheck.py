@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hopfield_edu import selfcheck
-from hopfield_edu.checks import ASSIGNMENTS, ERROR, FAIL, PASS, POINTS, TIMEOUT
+from hopfield_edu.grading import selfcheck
+from hopfield_edu.grading.checks import ASSIGNMENTS, ERROR, FAIL, PASS, POINTS, TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
@@ -178,8 +178,8 @@ def test_pytest_route_reports_the_same_verdicts(tmp_path):
 
 
 def test_plugin_is_inert_and_light_without_the_option():
-    code = ("import sys, hopfield_edu.pytest_plugin as p; "
-            "heavy = [m for m in ('nbformat', 'jupyter_client', 'hopfield_edu.selfcheck') "
+    code = ("import sys, hopfield_edu.grading.pytest_plugin as p; "
+            "heavy = [m for m in ('nbformat', 'jupyter_client', 'hopfield_edu.grading.selfcheck') "
             "if m in sys.modules]; print(heavy)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

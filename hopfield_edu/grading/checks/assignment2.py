@@ -34,8 +34,8 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..analysis import sample_entropy as _ref_sample_entropy
-from ..dynamics import overlap as _ref_overlap
+from ...analysis import sample_entropy as _ref_sample_entropy
+from ...dynamics import overlap as _ref_overlap
 from ._core import _student_frame_hint, call
 
 __all__ = ["CHECKS", "POINTS", "check_overlap", "check_sample_entropy"]

@@ -21,10 +21,10 @@ import warnings
 
 import numpy as np
 
-from ..physics import crossing_load as _ref_crossing
-from ..physics import glauber_probability as _ref_glauber
-from ..rules import unstable_bits as _ref_unstable
-from ..theory import mean_field_overlap as _ref_mean_field
+from ...physics import crossing_load as _ref_crossing
+from ...physics import glauber_probability as _ref_glauber
+from ...rules import unstable_bits as _ref_unstable
+from ...theory import mean_field_overlap as _ref_mean_field
 from ._core import _student_frame_hint, call, require_params
 
 __all__ = ["CHECKS", "POINTS", "check_glauber_probability", "check_mean_field_m",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import inspect
 import math
 import random
@@ -24,7 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._graded import ReferenceUnavailable, student_call
+
 __all__ = [
+    "StudentError",
+    "StudentNotImplemented",
+    "StudentTimeout",
+    "StudentCrash",
+    "ReferenceUnavailable",
     "CheckFailure",
     "fail",
     "CheckResult",
@@ -36,6 +44,7 @@ __all__ = [
     "TIMEOUT",
     "require_params",
     "call",
+    "call_repeated",
     "as_float_array",
     "seeded_global_random",
     "counts_look_uniform",
@@ -53,6 +62,30 @@ TODO = "todo"
 MISSING = "missing"
 ERROR = "error"
 TIMEOUT = "timeout"
+
+
+class StudentError(Exception):
+    """The student's function raised, in the sandbox; only its description crossed over."""
+
+    def __init__(self, type_name: str, message: str, where: str = ""):
+        super().__init__(message)
+        self.type_name, self.where = str(type_name), str(where)
+
+
+class StudentNotImplemented(StudentError, NotImplementedError):
+    """The student's function still raises ``NotImplementedError`` (the stub)."""
+
+
+class StudentTimeout(BaseException):
+    """A call of the student's function, or its checks as a whole, ran out of time.
+
+    A ``BaseException``, like :class:`~hopfield_edu._graded.ReferenceUnavailable` and
+    :class:`StudentCrash`, so that no ``except Exception`` in a check can swallow it.
+    """
+
+
+class StudentCrash(BaseException):
+    """The student's process ended (``os._exit``, a segfault, out of memory) during a call."""
 
 
 class CheckFailure(AssertionError):
@@ -143,6 +176,8 @@ def _num(x):
 
 def _student_frame_hint(exc: BaseException) -> str:
     """The failing line of the student's own code, if it can be found in the traceback."""
+    if isinstance(exc, StudentError):
+        return f" (at {exc.where})" if exc.where else ""
     for fr in reversed(traceback.extract_tb(exc.__traceback__)):
         fn = fr.filename.replace("\\", "/")
         if "/hopfield_edu/" in fn or "-packages/" in fn or "/lib/python" in fn:
@@ -152,14 +187,53 @@ def _student_frame_hint(exc: BaseException) -> str:
     return ""
 
 
-def run_check(name: str, func, check, max_points: float = 1.0) -> CheckResult:
+def _reference_name(func):
+    """The graded name if ``func`` is (a wrapper of) one of the package's reference solutions."""
+    seen = 0
+    while func is not None and seen < 20:
+        name = getattr(func, "__graded_name__", None)
+        if name is None and hasattr(func, "_remote_reference"):
+            name = func._remote_reference
+        if name:
+            return name
+        func = getattr(func, "__wrapped__", None)
+        seen += 1
+    return None
+
+
+class _Guarded:
+    """Calls the student's function with the assignment's reference solutions blocked."""
+
+    def __init__(self, func, blocked):
+        self._func, self._blocked = func, frozenset(blocked)
+        self.__name__ = getattr(func, "__name__", "function")
+        try:
+            self.__signature__ = inspect.signature(func)
+        except (TypeError, ValueError):
+            pass
+        for attr in ("_seed_student_globals", "_call_repeated"):
+            if hasattr(func, attr):
+                setattr(self, attr, getattr(func, attr))
+
+    def __call__(self, *args, **kwargs):
+        with student_call(self._blocked):
+            return self._func(*args, **kwargs)
+
+
+def run_check(name: str, func, check, max_points: float = 1.0, blocked=()) -> CheckResult:
     """Run ``check(func)`` and classify the outcome.
 
     - returns normally            -> PASS, full points
     - ``NotImplementedError``     -> TODO (the untouched stub)
-    - ``AssertionError``          -> FAIL with the check's hint
+    - ``AssertionError``          -> FAIL with the check's hint (and its ``hint_id``)
+    - the function is, wraps or calls the package's reference solution -> FAIL,
+      "graded functions must be your own code"
+    - a time-out or a crash of the student's process -> TIMEOUT / ERROR
     - any other exception         -> ERROR: the student's function raised; the hint names
       the exception and the offending line
+
+    ``blocked`` lists the graded names whose reference solutions the student's code may
+    not call (the assignment's graded functions).
     """
     if func is None:
         return CheckResult(name, MISSING, f"no function named `{name}` was defined; run the cell "
@@ -168,8 +242,21 @@ def run_check(name: str, func, check, max_points: float = 1.0) -> CheckResult:
     if not callable(func):
         return CheckResult(name, FAIL, f"`{name}` is not a function (got {type(func).__name__})",
                            0.0, max_points, "not-callable")
+    ref = _reference_name(func)
+    if ref is not None:
+        return CheckResult(name, FAIL, f"graded functions must be your own code: `{name}` is "
+                           f"hopfield_edu's {ref}. Write the function yourself.",
+                           0.0, max_points, "not-own-code")
     try:
-        check(func)
+        check(_Guarded(func, set(blocked) | {name}))
+    except ReferenceUnavailable as exc:
+        return CheckResult(name, FAIL, str(exc), 0.0, max_points, "not-own-code")
+    except StudentTimeout as exc:
+        return CheckResult(name, TIMEOUT, str(exc) or "did not return in time (an infinite loop?)",
+                           0.0, max_points, "timeout")
+    except StudentCrash as exc:
+        return CheckResult(name, ERROR, f"your function crashed its Python process ({exc})",
+                           0.0, max_points, "crashed")
     except NotImplementedError:
         return CheckResult(name, TODO, "not implemented yet", 0.0, max_points, "todo")
     except AssertionError as exc:
@@ -179,6 +266,12 @@ def run_check(name: str, func, check, max_points: float = 1.0) -> CheckResult:
     except RecursionError:
         return CheckResult(name, ERROR, "your function recursed without end (RecursionError)",
                            0.0, max_points, "raised:RecursionError")
+    except StudentError as exc:
+        if exc.type_name == "RecursionError":
+            return CheckResult(name, ERROR, "your function recursed without end (RecursionError)",
+                               0.0, max_points, "raised:RecursionError")
+        return CheckResult(name, ERROR, f"your function raised {exc.type_name}: {exc}"
+                           f"{_student_frame_hint(exc)}", 0.0, max_points, f"raised:{exc.type_name}")
     except Exception as exc:  # the student's code raised: report it, keep going
         where = _student_frame_hint(exc)
         return CheckResult(name, ERROR, f"your function raised {type(exc).__name__}: {exc}{where}",
@@ -248,12 +341,28 @@ def call(func, name: str, args, arg_names, copy_back=False):
     out = func(*args)
     for a, b, an in zip(args, before, arg_names):
         if b is not None and not _same(a, b):
-            raise AssertionError(
+            raise CheckFailure("input-modified",
                 f"{name} changed its input `{an}` in place. Work on a copy "
-                f"(e.g. `new = {an}.copy()`) and return the copy; the caller may still need "
-                f"the original `{an}`."
+                f"(e.g. `new = {an}.copy()`); the caller may still need the original `{an}`."
             )
     return out
+
+
+def call_repeated(func, name: str, args, arg_names, times: int) -> list:
+    """``[call(func, name, args, arg_names) for _ in range(times)]``, the same arguments each
+    time (a generator among them advances). A function running in the grader's sandbox
+    does all calls in one round trip; the in-place test is that of :func:`call`."""
+    many = getattr(func, "_call_repeated", None)
+    if many is None:
+        return [call(func, name, args, arg_names) for _ in range(times)]
+    before = [_snapshot(a) for a in args]
+    outs = many(list(args), times)
+    for a, b, an in zip(args, before, arg_names):
+        if b is not None and not _same(a, b):
+            raise CheckFailure("input-modified",
+                f"{name} changed its input `{an}` in place. Work on a copy "
+                f"(e.g. `new = {an}.copy()`); the caller may still need the original `{an}`.")
+    return outs
 
 
 def as_float_array(out, name: str, what: str = "array"):
@@ -269,7 +378,7 @@ def as_float_array(out, name: str, what: str = "array"):
 
 
 @contextlib.contextmanager
-def seeded_global_random(seed: int):
+def seeded_global_random(seed: int, func=None):
     """Seed ``random`` and NumPy's legacy global generator for the duration of a check.
 
     The course asks students to draw from the ``rng`` argument; a student who uses the
@@ -277,6 +386,9 @@ def seeded_global_random(seed: int):
     runs, so both are seeded here and restored afterwards (nothing outside the check
     notices).
     """
+    seed_remote = getattr(func, "_seed_student_globals", None)
+    if seed_remote is not None:  # the student's function runs in another process
+        seed_remote(seed)
     py_state = random.getstate()
     np_state = np.random.get_state()
     random.seed(seed)

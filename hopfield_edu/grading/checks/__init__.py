@@ -41,6 +41,8 @@ import pkgutil
 import re
 import types
 
+import functools
+
 from ._core import (
     ERROR,
     FAIL,
@@ -48,6 +50,7 @@ from ._core import (
     PASS,
     TIMEOUT,
     TODO,
+    CheckFailure,
     CheckResult,
     format_result,
     format_score,
@@ -102,8 +105,27 @@ def _load_assignments():
             CHECKS[fname] = check
             POINTS[fname] = float(points.get(fname, 1))
             _OWNER[fname] = mod_name
-            globals()[f"check_{fname}"] = check
+            globals()[f"check_{fname}"] = _public_check(fname, check)
             __all__.append(f"check_{fname}")
+
+
+def _public_check(name, check):
+    """``check_<name>(func, **kw)`` for a notebook's test cell: the same verdict as every
+    other route (:func:`run_check`), raised as an exception when it is not a pass."""
+
+    @functools.wraps(check)
+    def public(func, **kwargs):
+        result = run_check(name, func, functools.partial(check, **kwargs), POINTS.get(name, 1.0),
+                           blocked=ASSIGNMENTS.get(_OWNER.get(name), ()))
+        if result.status == TODO:
+            raise NotImplementedError(f"{name} is not implemented yet (it still raises "
+                                      "NotImplementedError)")
+        if not result.passed:
+            raise CheckFailure(result.hint_id, format_result(result))
+        return None
+
+    public.raw = check
+    return public
 
 
 _load_assignments()
@@ -164,4 +186,5 @@ def run_checks(namespace_or_functions, names=None, *, assignment=None) -> list:
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise KeyError(f"no check registered for {unknown}; known: {sorted(CHECKS)}")
-    return [run_check(n, ns.get(n), CHECKS[n], POINTS.get(n, 1.0)) for n in names]
+    return [run_check(n, ns.get(n), CHECKS[n], POINTS.get(n, 1.0),
+                      blocked=ASSIGNMENTS.get(_OWNER.get(n), ())) for n in names]
