@@ -26,15 +26,39 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Autograding: a notebook of assignment 1 runs in a few seconds; 5 minutes per cell
-# is a generous ceiling that still stops a student's infinite loop.
-c.Execute.timeout = 300
-c.Execute.interrupt_on_timeout = True
+# Autograding never runs student code in nbgrader's process or in a kernel of the
+# grader's environment: TrustedExecute (instead of nbgrader's Execute) runs the student's
+# cells in a sandbox (bubblewrap namespaces where the host allows them) and decides every
+# test cell's verdict in this process, from the checks its SOURCE test cell names
+# (hidden tests included). See docs/grading.md (threat model, isolation levels, limits).
+# Options: --TrustedExecute.allow_unisolated=True (grade without isolation: unsafe),
+# .isolation=namespaces|user|process, .call_timeout, .cell_timeout, .function_budget,
+# .student_budget (seconds).
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-# Kernels run over local TCP; provision CurveZMQ keys when the kernelspec supports it
-# (ipykernel does), which also silences ipykernel's "running over TCP without
-# encryption" warning.
-c.KernelManager.transport_encryption = "auto"
+from hopfield_edu.grading.nbgrader_glue import (  # noqa: E402
+    HideTestCode,
+    NotesCsvExport,
+    SaveTrustedNotes,
+    TrustedExecute,
+)
+
+c.Autograde.autograde_preprocessors = [
+    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, SaveTrustedNotes,
+]
+# Feedback shows verdicts and hints, never the test code (hidden tests included).
+c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, CSSHTMLHeaderPreprocessor]
+# `nbgrader export` adds a grading_notes column ("timed out at cell 7", failed checks).
+c.ExportApp.plugin_class = NotesCsvExport
 
 # nbgrader's Gradebook.add_submission builds the submission's rows before adding the
 # submission to the session; SQLAlchemy 2.0 (we pin < 2.1) then warns once per new row

@@ -125,7 +125,7 @@ def test_tampered_test_cell_is_restored(course):
     assert "all tests passed!" not in cell.source and "HIDDEN TESTS" in cell.source
     # the restored test ran and failed with the check's hint
     errors = [o for o in cell.outputs if o.output_type == "error"]
-    assert errors and errors[0].ename == "AssertionError" and "ONE" in errors[0].evalue
+    assert errors and errors[0].ename == "CheckFailed" and "ONE" in errors[0].evalue
 
 
 def test_feedback_html_generated(course):

@@ -315,7 +315,7 @@ class GradingSession:
     def _raise_remote(self, name, reply):
         etype = str(reply.get("type", "Exception"))
         if etype == "ReferenceUnavailable" and reply.get("module") == "hopfield_edu._graded":
-            from ..._graded import ReferenceUnavailable
+            from .._graded import ReferenceUnavailable
 
             raise ReferenceUnavailable(name)
         cls = StudentNotImplemented if etype == "NotImplementedError" else StudentError
