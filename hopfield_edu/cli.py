@@ -5,7 +5,8 @@ Sub-commands live in the module that owns them; each such module defines
 
 - ``demo``       this module: store the 5x5 letters, recall a noisy one
 - ``reproduce``  :mod:`hopfield_edu.report`: the research notebook's experiments
-- ``check``      :mod:`hopfield_edu.selfcheck`: grade a student's notebook
+- ``check``      :mod:`hopfield_edu.grading.selfcheck`: check a student's notebook
+- ``grade``      :mod:`hopfield_edu.grading.batch`: grade a class (instructors)
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import sys
 _SUBCOMMANDS = {
     # name: (module, one-line help)
     "reproduce": ("hopfield_edu.report", "re-run the MNIST research experiments and write a report"),
-    "check": ("hopfield_edu.selfcheck", "check the functions you wrote in an assignment notebook"),
+    "check": ("hopfield_edu.grading.selfcheck", "check the functions you wrote in an assignment notebook"),
+    "grade": ("hopfield_edu.grading.batch",
+              "grade a class's submissions (sandboxed, in parallel) into the nbgrader gradebook"),
 }
 
 

@@ -107,7 +107,8 @@ def _encode_array(obj, blobs):
         arr = arr.view(np.ndarray)
     if arr.dtype.kind not in _PLAIN_KINDS or arr.dtype.fields is not None:
         return {"$x": f"numpy array of dtype {arr.dtype}"}
-    arr = np.ascontiguousarray(arr)
+    if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
+        arr = arr.copy(order="C")
     blobs.append(arr.tobytes())
     tree = {"$a": len(blobs) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
     if scalar:
