@@ -145,7 +145,7 @@ class TrustedExecute(NbGraderPreprocessor):
     function_budget = Float(30.0, help="Seconds for all checks of one function.").tag(config=True)
     student_budget = Float(45.0, help="Seconds for everything of one submission.").tag(config=True)
     precomputed = Dict(help="Outcomes computed ahead (by `hopfield-edu grade`), keyed "
-                       "'student/assignment/notebook'.").tag(config=False)
+                       "'student/assignment/notebook'.").tag(config=True)
 
     def _limits(self):
         from .sandbox import Limits

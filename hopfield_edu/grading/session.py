@@ -231,7 +231,10 @@ class GradingSession:
                 continue
             if replay and self.cell_runs.get(cell.index, CellRun(0, 0, "")).status == "skipped":
                 continue
-            remaining = min(budget_end - time.monotonic(), self._remaining())
+            # A replay after a restart re-runs cells that already ran: only the submission's
+            # own budget limits it, not the notebook's.
+            remaining = self._remaining() if replay else min(budget_end - time.monotonic(),
+                                                              self._remaining())
             if remaining <= 0:
                 self.cell_runs.setdefault(cell.index, CellRun(cell.label, cell.index, "skipped"))
                 if not replay:
@@ -331,8 +334,10 @@ class GradingSession:
     def call_repeated(self, name, args, times):
         """``times`` calls with the same arguments in one round trip (a generator advances);
         stops early after a call that changed an argument in place."""
+        # One request, one call_timeout: honest functions take microseconds per call, and an
+        # endless loop in the first call must not cost `times` time-outs.
         reply = self._request({"op": "repeat", "name": name, "args": list(args), "kwargs": {},
-                               "times": int(times)}, name, scale=times)
+                               "times": int(times)}, name)
         if not isinstance(reply, dict) or not isinstance(reply.get("values"), list):
             raise StudentCrash("it sent a malformed reply")
         if reply.get("status") == "exception":
