@@ -289,3 +289,18 @@ def test_11_no_timing_promises_in_the_text(assignment):
     text = _markdown(assignment, release=False, answers=True)
     for pattern in TIMINGS:
         assert not re.search(pattern, text, flags=re.IGNORECASE), pattern
+
+
+# ----------------------------------------------------------------------------- the demo
+def test_the_recall_demo_says_where_it_ended():
+    # issue 14: the demo (5 among 0, 1, 3, 5, 8 at noise 0.35) ends in the majority mixture;
+    # the notebook must not present that as a recall without saying so
+    assert "**majority state**" in _cells("assignment2", release=True)["sec4_noise"].source
+    ns, printed = _run("assignment2", ["setup", "load_digits", "demo"])
+    plt.close("all")
+    demo, protos = ns["demo"], ns["protos"]
+    majority = np.sign(sum(protos[d] for d in demo.train_digits))  # odd count: no ties
+    value = float(re.search(r"majority \(mixture\) state: (\S+)", printed).group(1))
+    assert value == pytest.approx(H.overlap(demo.recalled, majority), abs=5e-4)
+    for d in demo.train_digits:
+        assert f"{d}: {H.overlap(demo.recalled, protos[d]):.3f}" in printed
