@@ -36,7 +36,12 @@ def fails_with(check, func, *words, seed=None):
 
 # ===================================================================== overlap
 def overlap_dot(a, b):
-    return np.dot(a, b) / len(a)
+    return np.dot(np.asarray(a, dtype=float), np.asarray(b, dtype=float)) / len(a)
+
+
+def overlap_sum(a, b):
+    # np.sum of int8 adds up in the platform integer; float32 inputs give a float32 answer
+    return np.sum(a * b) / len(a)
 
 
 def overlap_mean(a, b):
@@ -47,7 +52,8 @@ def overlap_python(a, b):
     return sum(int(x) * int(y) for x, y in zip(a, b)) / len(a)
 
 
-@pytest.mark.parametrize("func", [inspect.unwrap(H.overlap), overlap_dot, overlap_mean, overlap_python])
+@pytest.mark.parametrize("func", [inspect.unwrap(H.overlap), overlap_dot, overlap_mean, overlap_python,
+                                  overlap_sum])
 def test_overlap_check_accepts_correct_versions(func):
     for seed in OVERLAP_SEEDS:
         A2.check_overlap(func, seed=seed)
@@ -71,6 +77,34 @@ OVERLAP_MISTAKES = [
 @pytest.mark.parametrize("func, words", OVERLAP_MISTAKES)
 def test_overlap_check_names_each_mistake(func, words, seed):
     fails_with(A2.check_overlap, func, *words, seed=seed)
+
+
+def test_the_reference_overlap_is_right_for_int8_inputs_of_784_neurons():
+    p = np.where(np.random.default_rng(0).random(784) < 0.5, -1, 1).astype(np.int8)
+    assert np.dot(p, p) != 784  # the overflow the check must catch is real (784 mod 256 = 16)
+    assert H.overlap(p, p) == 1.0 and H.overlap(p, -p) == -1.0
+    assert any(a.dtype == np.int8 and a.size == 784 for a, _ in A2._overlap_cases())
+
+
+@pytest.mark.parametrize("seed", OVERLAP_SEEDS)
+@pytest.mark.parametrize("func", [
+    lambda a, b: np.dot(a, b) / len(a),      # int8 @ int8 wraps around: 16/784 for a = b
+    lambda a, b: (a @ b) / a.size,
+    lambda a, b: float(np.sum(a * b, dtype=a.dtype)) / len(a),
+])
+def test_overlap_check_catches_a_dot_product_that_overflows_int8(func, seed):
+    msg = fails_with(A2.check_overlap, func, "int8", "784", "dtype", "np.asarray(a, dtype=float)",
+                     seed=seed)
+    assert "wrapped around to 16 instead of 784" in msg
+    with pytest.raises(AssertionError) as info:
+        A2.check_overlap(func, seed=seed)
+    assert info.value.hint_id == "overlap-dtype-overflow"
+
+
+def test_overlap_check_names_the_first_mistake_before_the_dtype():
+    # a hard-coded 784 that also overflows int8 is told about the 784 first
+    msg = fails_with(A2.check_overlap, lambda a, b: np.dot(a, b) / 784, "hard-coded 784")
+    assert "int8" not in msg
 
 
 def test_overlap_check_rejects_in_place_changes_and_non_numbers():
@@ -183,7 +217,26 @@ def test_sample_entropy_check_rejects_in_place_changes():
         x -= x.mean()
         return value
 
-    fails_with(A2.check_sample_entropy, normalises_in_place, "in place")
+    msg = fails_with(A2.check_sample_entropy, normalises_in_place, "in place", "copy")
+    # sample_entropy returns a number: the hint must not tell the student to return the copy
+    assert "return the copy" not in msg and "returns a number" in msg
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # N - 1 = 0 for N = 1
+def test_every_failure_carries_a_hint_id():
+    for func, _ in OVERLAP_MISTAKES:
+        with pytest.raises(AssertionError) as info:
+            A2.check_overlap(func)
+        assert getattr(info.value, "hint_id", "") not in ("", "unspecified"), str(info.value)
+    for func, _ in SAMPEN_MISTAKES:
+        with pytest.raises(AssertionError) as info:
+            A2.check_sample_entropy(func)
+        assert info.value.hint_id.startswith("sampen-"), (info.value.hint_id, str(info.value))
+
+
+def test_no_bare_assertion_errors_in_the_check_module():
+    source = Path(A2.__file__).read_text()
+    assert "raise AssertionError(" not in source and "return AssertionError(" not in source
 
 
 def test_sample_entropy_cases_are_not_near_a_tie():

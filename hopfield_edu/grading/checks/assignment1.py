@@ -373,9 +373,16 @@ def check_add_noise(add_noise, *, seed=0):
                     f"with N = {n} and noise_level = {level}, {k} bits must flip but sometimes only "
                     f"{min(got)} did: some positions were chosen twice (a second flip undoes the "
                     "first). Choose distinct positions: rng.choice(N, size=k, replace=False).")
+            if len(set(got)) > 1:
+                fail("noise-count-varies",
+                     f"with N = {n} and noise_level = {level} exactly int(noise_level * N) = {k} bits "
+                     f"must flip in every call; over {len(got)} calls you flipped between {min(got)} "
+                     f"and {max(got)} bits (mean {np.mean(got):.1f}): flipping each bit independently "
+                     "with probability noise_level gives a random count. Choose exactly k distinct "
+                     "positions: rng.choice(N, size=k, replace=False).")
             fail("wrong-flip-count", f"with N = {n} and noise_level = {level} exactly "
-                                 f"int(noise_level * N) = {k} bits must flip; you flipped "
-                                 f"{sorted(set(got))}.")
+                                     f"int(noise_level * N) = {k} bits must flip; you flipped "
+                                     f"{got[0]} every time.")
         # 2. Edge cases: 0 flips nothing, 1 flips everything.
         p = _rand_spins(gen, 9)
         if noisy(p, 0.0, gen).size != 0:

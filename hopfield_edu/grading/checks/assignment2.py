@@ -7,11 +7,13 @@ seeded cases (so every student sees the same examples):
 - ``sample_entropy(x, m, r)`` against :func:`hopfield_edu.sample_entropy`.
 
 When a student's answer is wrong, the check recomputes the answer the typical
-mistakes would give (not dividing by N, a hard-coded N = 784, ``//``; N - m + 1
-templates, self-matches, Euclidean distance, an unscaled or ddof=1 tolerance,
-the wrong logarithm, ``<`` for ``<=``) and, when one of them (or a pair of them)
-reproduces every answer, names it in the AssertionError. Otherwise the message
-shows the smallest failing example.
+mistakes would give (not dividing by N, a hard-coded N = 784, ``//``, a dot
+product that overflows in the inputs' small integer dtype; N - m + 1 templates,
+self-matches, Euclidean distance, an unscaled or ddof=1 tolerance, the wrong
+logarithm, ``<`` for ``<=``) and, when one of them (or a pair of them) reproduces
+every answer, names it in a :class:`~hopfield_edu.checks._core.CheckFailure`
+(``fail(hint_id, message)``; the ids are stable, for class analytics). Otherwise
+the message shows the smallest failing example.
 
 Undefined sample entropy (A = 0 or B = 0)
 -----------------------------------------
@@ -36,7 +38,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ...analysis import sample_entropy as _ref_sample_entropy
 from ...dynamics import overlap as _ref_overlap
-from ._core import _student_frame_hint, call
+from ._core import CheckFailure, _student_frame_hint, fail
 
 __all__ = ["CHECKS", "POINTS", "check_overlap", "check_sample_entropy"]
 
@@ -60,11 +62,11 @@ def _describe(arr) -> str:
     return f"np.array({body}, dtype={arr.dtype})"
 
 
-def _not_a_number(name, shown, got) -> AssertionError:
+def _not_a_number(name, shown, got):
     if got is None:
-        return AssertionError(f"{name}{shown} returned None: did you forget the `return` statement?")
-    return AssertionError(f"{name}{shown} returned {got!r} of type {type(got).__name__}; "
-                          "it must return one number (a float)")
+        fail("returned-none", f"{name}{shown} returned None: did you forget the `return` statement?")
+    fail("not-a-number", f"{name}{shown} returned {got!r} of type {type(got).__name__}; "
+                         "it must return one number (a float)")
 
 
 def _sentence(hint: str) -> str:
@@ -72,20 +74,29 @@ def _sentence(hint: str) -> str:
 
 
 def _call(student, name, args, arg_names, shown):
-    """Call the student's function (in-place changes of inputs fail, via ``_core.call``).
+    """Call the student's function; fail if it changed an array input in place.
 
-    Unexpected errors become an AssertionError that names the input and the
-    student's failing line; ``NotImplementedError`` propagates (reported as TODO).
+    Both graded functions return one number, so the in-place hint says to work on a
+    copy (not to return it). Unexpected errors become a failure that names the input
+    and the student's failing line; ``NotImplementedError`` propagates (reported as TODO).
     """
+    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
     try:
-        return call(student, name, args, arg_names)
+        out = student(*args)
     except (NotImplementedError, AssertionError):
         raise
     except Exception as exc:  # noqa: BLE001 - any error is the student's to fix
-        raise AssertionError(
-            f"{name}{shown} raised {type(exc).__name__}: {exc}{_student_frame_hint(exc)}. "
-            "It must return a number for this input."
-        ) from exc
+        fail(f"raised:{type(exc).__name__}",
+             f"{name}{shown} raised {type(exc).__name__}: {exc}{_student_frame_hint(exc)}. "
+             "It must return a number for this input.")
+    for arg, old, arg_name in zip(args, before, arg_names):
+        if old is not None and not (arg.dtype == old.dtype and np.array_equal(arg, old)):
+            fail("input-modified",
+                 f"{name} changed its input `{arg_name}` in place (e.g. `{arg_name} -= ...` or "
+                 f"`{arg_name}.sort()`). Compute on a copy, `{arg_name} = np.array({arg_name}, "
+                 f"dtype=float)`, and leave the caller's `{arg_name}` as it was: {name} returns a "
+                 "number, and the caller still needs the original data.")
+    return out
 
 
 # ===================================================================== overlap
@@ -106,7 +117,21 @@ def _overlap_cases(seed=_SEED):
     cases.append((p.copy(), p.copy()))                          # identical: +1
     cases.append((p.copy(), -p))                                # anti-pattern: -1
     cases.append((np.array([1]), np.array([-1])))               # N = 1
+    # "any numeric dtype": small integers, where np.dot / @ add up in the inputs' dtype
+    # and wrap around (784 products of int8 do not fit in -128..127)
+    for dtype in (np.int8, np.int16, np.float32):
+        cases.append((p.astype(dtype), p.astype(dtype)))       # identical: +1, not 16/784
+        cases.append((p.astype(dtype), q.astype(dtype)))
     return cases
+
+
+def _wrapped(total, dtype):
+    """``total`` as a sum in ``dtype`` would give it (two's-complement wrap-around)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "i":
+        return total
+    bits = 8 * dtype.itemsize
+    return (total + 2 ** (bits - 1)) % 2 ** bits - 2 ** (bits - 1)
 
 
 def _overlap_variants(a, b):
@@ -140,37 +165,80 @@ def _overlap_variants(a, b):
 def check_overlap(student, *, seed=_SEED) -> None:
     """Check ``overlap(a, b)`` = (1/N) sum_i a_i b_i against :func:`hopfield_edu.overlap`.
 
-    Raises AssertionError naming the mistake (not divided by N, N computed wrongly,
-    an integer result, an absolute value, mutated inputs, ...). ``seed`` picks the
-    random cases (hidden tests use another one).
+    Fails (``CheckFailure``) naming the mistake (not divided by N, N computed wrongly,
+    an integer result, an absolute value, mutated inputs, ...). Once every int64 / float
+    case is right, int8 and int16 inputs follow: a dot product computed in the inputs'
+    dtype wraps around there (the notebook promises any numeric dtype). ``seed`` picks
+    the random cases (hidden tests use another one).
     """
-    results = []
-    for a, b in _overlap_cases(seed):
-        shown = f"(a, b) with N = {a.size}, dtype {a.dtype}"
-        got = _call(student, "overlap", (a.copy(), b.copy()), ("a", "b"), shown)
-        if isinstance(got, np.ndarray) and got.ndim == 0:
-            got = got[()]
-        if not _is_real_number(got):
-            raise _not_a_number("overlap", shown, got)
-        results.append((a, b, got, _ref_overlap(a, b)))
+    cases = _overlap_cases(seed)
+    is_small = [a.dtype.kind == "i" and a.dtype.itemsize < 8 for a, _ in cases]
+    small = [case for case, flag in zip(cases, is_small) if flag]
+    results = [_overlap_result(student, a, b) for (a, b), flag in zip(cases, is_small) if not flag]
+    _name_overlap_mistake(results)
+    for a, b in small:
+        try:
+            result = _overlap_result(student, a, b)
+        except CheckFailure as exc:
+            if not exc.hint_id.startswith("raised:"):
+                raise
+            fail("overlap-dtype-overflow",
+                 f"{exc} The other cases pass: with {a.dtype} inputs the arithmetic happens in "
+                 f"{a.dtype}, which only holds {np.iinfo(a.dtype).min}..{np.iinfo(a.dtype).max}. "
+                 "Convert first, e.g. a = np.asarray(a, dtype=float) (the overlap must work for "
+                 "any numeric dtype).")
+        if not _close(result):
+            _overflow_hint(result)
 
-    wrong = [(a, b, got, exp) for a, b, got, exp in results if not math.isclose(got, exp, abs_tol=1e-12)]
-    if wrong:
-        # Name the mistake when one variant explains every answer (right or wrong).
-        variants = [_overlap_variants(a, b) for a, b, _, _ in results]
-        for key in variants[0]:
-            ok = True
-            for (a, b, got, exp), var in zip(results, variants):
-                value = var[key][0]
-                if not math.isclose(got, value, abs_tol=1e-12):
-                    ok = False
-                    break
-            if ok:
-                raise AssertionError(_sentence(variants[0][key][1]))
-        a, b, got, exp = min(wrong, key=lambda w: w[0].size)
-        raise AssertionError(
-            f"overlap(a, b) for a = {_describe(a)}, b = {_describe(b)} returned {got!r}; expected "
-            f"{exp!r} = (1/N) sum_i a_i b_i with N = {a.size}.")
+
+def _overlap_result(student, a, b):
+    """(a, b, student's answer, reference) for one case."""
+    shown = f"(a, b) with N = {a.size}, dtype {a.dtype}"
+    got = _call(student, "overlap", (a.copy(), b.copy()), ("a", "b"), shown)
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got[()]
+    if not _is_real_number(got):
+        _not_a_number("overlap", shown, got)
+    return a, b, got, _ref_overlap(a, b)
+
+
+def _close(result, value=None):
+    """The answer equals ``value`` (default: the reference); float32 inputs may give a
+    float32 answer (exact sum, rounded quotient), so 1e-6 there."""
+    a, _, got, exp = result
+    return math.isclose(got, exp if value is None else value,
+                        abs_tol=1e-6 if a.dtype == np.float32 else 1e-12)
+
+
+def _name_overlap_mistake(results):
+    """Fail naming the mistake when one variant explains every answer (right or wrong)."""
+    wrong = [res for res in results if not _close(res)]
+    if not wrong:
+        return
+    variants = [_overlap_variants(a, b) for a, b, _, _ in results]
+    for key in variants[0]:
+        if all(_close(res, var[key][0]) for res, var in zip(results, variants)):
+            fail(f"overlap-{key.replace('_', '-')}", _sentence(variants[0][key][1]))
+    a, b, got, exp = min(wrong, key=lambda w: w[0].size)
+    fail("overlap-wrong-value",
+         f"overlap(a, b) for a = {_describe(a)}, b = {_describe(b)} returned {got!r}; expected "
+         f"{exp!r} = (1/N) sum_i a_i b_i with N = {a.size}.")
+
+
+def _overflow_hint(result):
+    """Fail with the dtype hint: the answer for int8/int16 inputs is wrong, the others right."""
+    a, b, got, exp = result
+    dot = int(np.asarray(a, dtype=np.int64) @ np.asarray(b, dtype=np.int64))
+    wrapped = _wrapped(dot, a.dtype)
+    how = (f"the sum of the {a.size} products wrapped around to {wrapped} instead of {dot}"
+           if math.isclose(got, wrapped / a.size, abs_tol=1e-12) else
+           "the products or their sum do not fit in that dtype")
+    fail("overlap-dtype-overflow",
+         f"overlap(a, b) with inputs of dtype {a.dtype} and N = {a.size} returned {got!r}; "
+         f"expected {exp!r}: {how}. np.dot and @ add up in the inputs' dtype, and "
+         f"{a.dtype} only holds {np.iinfo(a.dtype).min}..{np.iinfo(a.dtype).max}. "
+         "Convert first, e.g. a = np.asarray(a, dtype=float) (the overlap must work for any "
+         "numeric dtype).")
 
 
 # ============================================================ sample entropy
@@ -311,7 +379,7 @@ def check_sample_entropy(student, *, seed=_SEED) -> None:
     Richman & Moorman (2000): the first N - m templates of length m and m + 1,
     Chebyshev distance <= r * np.std(x), self-matches excluded, SampEn = -ln(A/B).
     Where A = 0 or B = 0 the check accepts 0.0 (the notebook's convention) and also
-    inf or nan (see the module docstring). Raises AssertionError naming the mistake.
+    inf or nan (see the module docstring). Fails (``CheckFailure``) naming the mistake.
     ``seed`` picks the random cases (hidden tests use another one).
     """
     results = []
@@ -321,7 +389,7 @@ def check_sample_entropy(student, *, seed=_SEED) -> None:
         if isinstance(got, np.ndarray) and got.ndim == 0:
             got = got[()]
         if not _is_real_number(got):
-            raise _not_a_number("sample_entropy", shown, got)
+            _not_a_number("sample_entropy", shown, got)
         got = float(got)
         exp_zero = _ref_sample_entropy(x, m, r)
         exp_honest = _ref_sample_entropy(x, m, r, undefined="nan")
@@ -334,10 +402,10 @@ def check_sample_entropy(student, *, seed=_SEED) -> None:
     # Constant series: nan or inf there comes from dividing by SD = 0.
     for x, m, r, got, exp_zero, _ in wrong:
         if np.std(x) == 0 and not math.isfinite(got):
-            raise AssertionError(
-                f"sample_entropy of a constant series returned {got!r}; with SD = 0 every template "
-                "matches every other (distance 0 <= r*0), A = B and SampEn = -ln 1 = 0.0 "
-                "(do not divide by the SD)")
+            fail("sampen-constant-series",
+                 f"sample_entropy of a constant series returned {got!r}; with SD = 0 every template "
+                 "matches every other (distance 0 <= r*0), A = B and SampEn = -ln 1 = 0.0 "
+                 "(do not divide by the SD)")
 
     def explains(switch_sets):
         merged = {}
@@ -354,18 +422,19 @@ def check_sample_entropy(student, *, seed=_SEED) -> None:
     keys = list(_SAMPEN_MISTAKES)
     for key in keys:
         if explains([_SAMPEN_MISTAKES[key][0]]):
-            raise AssertionError(_sentence(_SAMPEN_MISTAKES[key][1]))
+            fail(f"sampen-{key.replace('_', '-')}", _sentence(_SAMPEN_MISTAKES[key][1]))
     for k1, k2 in itertools.combinations(keys, 2):
         s1, s2 = _SAMPEN_MISTAKES[k1][0], _SAMPEN_MISTAKES[k2][0]
         if set(s1) & set(s2):
             continue  # two settings of the same switch cannot both be the mistake
         if explains([s1, s2]):
-            raise AssertionError(f"Two mistakes: (1) {_SAMPEN_MISTAKES[k1][1]}; "
-                                     f"(2) {_SAMPEN_MISTAKES[k2][1]}.")
+            fail(f"sampen-{k1.replace('_', '-')}+{k2.replace('_', '-')}",
+                 f"Two mistakes: (1) {_SAMPEN_MISTAKES[k1][1]}; (2) {_SAMPEN_MISTAKES[k2][1]}.")
 
     x, m, r, got, exp_zero, _ = min(wrong, key=lambda w: w[0].size)
     a, b = _sampen_counts(x, m, r)
-    raise AssertionError(
+    fail(
+        "sampen-wrong-value",
         f"sample_entropy(x, m={m}, r={r:g}) for x = {_describe(x)} returned {got!r}; expected "
         f"{exp_zero!r} (A = {a} matching ordered pairs of length {m + 1}, B = {b} of length {m}, "
         f"tolerance r*np.std(x) = {r * np.std(x):g}, SampEn = -ln(A/B), 0.0 if A or B is 0).")
