@@ -212,7 +212,7 @@ def _field_sign(xi_i, rest, n):
     return 1 if total >= 0 else -1
 
 
-def dense_update(state, patterns, n=3, rng=None) -> np.ndarray:
+def dense_update(state, patterns, n=3, rng=None, *, i=None) -> np.ndarray:
     r"""One asynchronous update of a dense associative memory: pick one neuron i
     uniformly at random and set it to the value of lower energy,
 
@@ -232,6 +232,8 @@ def dense_update(state, patterns, n=3, rng=None) -> np.ndarray:
     n : int >= 2 or "exp", default 3
     rng : None, int or numpy.random.Generator
         Chooses the neuron (``rng.integers(N)``, as :func:`hopfield_edu.update_state`).
+    i : int, optional
+        Update this neuron instead of a random one (``rng`` is then not used).
 
     Returns
     -------
@@ -242,8 +244,12 @@ def dense_update(state, patterns, n=3, rng=None) -> np.ndarray:
     n = _check_order(n)
     s, xi = _spins(state, patterns)
     _check_range(n, s.size)
-    gen = as_generator(rng)
-    i = int(gen.integers(s.size))
+    if i is None:
+        i = int(as_generator(rng).integers(s.size))
+    else:
+        i = check_positive_int(i, "i", minimum=0)
+        if i >= s.size:
+            raise ValueError(f"i must be a neuron index in [0, {s.size - 1}], got {i}")
     x = xi.astype(np.int64)
     rest = x @ s.astype(np.int64) - x[:, i] * int(s[i])
     new_state = np.array(state, copy=True)

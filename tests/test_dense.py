@@ -397,3 +397,14 @@ def test_bad_input_one_line_errors(call, exc, match):
     with pytest.raises(exc, match=match) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+def test_dense_update_given_neuron_and_bad_index():
+    xi = np.array([[1, -1, 1, 1], [1, 1, -1, 1]])
+    s = np.array([-1, -1, -1, -1])
+    for i in range(4):
+        expected = s.copy()
+        expected[i] = plain_move(s, xi, 3, i)
+        np.testing.assert_array_equal(dense.dense_update(s, xi, 3, i=i), expected)
+    with pytest.raises(ValueError, match="neuron index"):
+        dense.dense_update(s, xi, 3, i=4)
