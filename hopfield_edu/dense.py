@@ -69,6 +69,9 @@ __all__ = [
     "retrieval_weights",
     "attention",
     "softmax",
+    "name_attractor",
+    "recall_fraction",
+    "storage_capacity",
 ]
 
 _INT64_SAFE = 2 ** 62
@@ -314,6 +317,39 @@ def dense_recall(probe, patterns, n=3, *, max_sweeps=100, rng=None, record_energ
         state=s.astype(np.int64), energy=en, initial_energy=float(e0), steps=int(steps),
         sweeps=int(sweeps), converged=bool(conv), flips=int(flips), mode="stable",
         temperature=0.0, overlaps=(ov / num_neurons) if record_overlaps else None)
+
+
+ATTRACTORS = ("target", "other pattern", "mixture", "spurious")
+
+
+def name_attractor(state, patterns, target, *, mixture_threshold=0.9) -> str:
+    r"""Name the state a recall ended in, relative to the pattern it started from.
+
+    - ``"target"``: the stored pattern ``patterns[target]`` exactly (overlap 1);
+    - ``"other pattern"``: exactly another stored pattern;
+    - ``"mixture"``: overlap at least ``mixture_threshold`` with the symmetric mixture of
+      all stored patterns, :math:`\operatorname{sign}(\sum_\mu \xi^\mu)` (ties +1), the
+      state the classical network falls into with correlated patterns;
+    - ``"spurious"``: anything else.
+
+    Overlap 1 is demanded for a recall on purpose: correlated patterns such as the MNIST
+    prototypes overlap each other (and the mixture) by 0.6-0.9, so "overlap above 0.9"
+    would call a blend a recall.
+    """
+    xi = as_spin_matrix(patterns, name="patterns")
+    s = as_spin_vector(state, n=xi.shape[1]).astype(np.int64)
+    target = check_positive_int(target, "target", minimum=0)
+    if target >= xi.shape[0]:
+        raise ValueError(f"target must be a pattern index in [0, {xi.shape[0] - 1}], got {target}")
+    ov = xi.astype(np.int64) @ s
+    if ov[target] == s.size:
+        return "target"
+    if ov.max() == s.size:
+        return "other pattern"
+    mixture = np.where(xi.astype(np.int64).sum(axis=0) >= 0, 1, -1)
+    if mixture @ s >= mixture_threshold * s.size:
+        return "mixture"
+    return "spurious"
 
 
 # ----------------------------------------------------------------------------- continuous
