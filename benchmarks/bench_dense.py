@@ -9,7 +9,7 @@ wall time per single-neuron update per stored pattern (the issue asks for <= 20 
 counted from the whole ``dense_recall`` call (validation and result object included).
 Both must end in the same attractor (target digit or not) for every probe.
 
-    python benchmarks/bench_dense.py             # 10 runs x 10 digits per n (~1 min)
+    python benchmarks/bench_dense.py             # 10 runs x 10 digits per n (10-25 s)
     python benchmarks/bench_dense.py --runs 3
 """
 from __future__ import annotations

@@ -408,3 +408,39 @@ def test_dense_update_given_neuron_and_bad_index():
         np.testing.assert_array_equal(dense.dense_update(s, xi, 3, i=i), expected)
     with pytest.raises(ValueError, match="neuron index"):
         dense.dense_update(s, xi, 3, i=4)
+
+
+def test_name_attractor_against_plain_classification(mnist_xi):
+    rng = np.random.default_rng(16)
+    mixture = np.where(mnist_xi.sum(axis=0) >= 0, 1, -1)
+    cases = [(mnist_xi[3], 3), (mnist_xi[3], 5), (mixture, 0), (-mnist_xi[0], 0)]
+    cases += [(add_noise(mixture, 0.02, rng), 1), (random_pm1(rng, 784), 2)]
+    for state, target in cases:
+        plain = _mnist_attractor(state, mnist_xi, target).replace("digit", "pattern")
+        assert dense.name_attractor(state, mnist_xi, target) == plain
+    assert [dense.name_attractor(s, mnist_xi, t) for s, t in cases[:4]] == [
+        "target", "other pattern", "mixture", "spurious"]
+
+
+def test_storage_capacity_reproducible_capped_and_defined():
+    a = dense.storage_capacity(30, 2, rng=5)
+    assert a == dense.storage_capacity(30, 2, rng=5)
+    assert dense.storage_capacity(30, 3, rng=5, max_patterns=7) == 7
+    # one stored pattern is a fixed point; 40 patterns in 40 neurons are far above n = 2's capacity
+    xi = random_pm1(np.random.default_rng(1), 40, 40)
+    assert dense.recall_fraction(xi[:1], 2, rng=0) == 1.0
+    assert 0.5 <= dense.recall_fraction(xi, 2, probes=10, rng=0) < 0.99
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: dense.name_attractor([1, -1], [[1, 1]], 1), ValueError, "target"),
+    (lambda: dense.name_attractor([1, -1], [[1, 1]], -1), ValueError, "target"),
+    (lambda: dense.storage_capacity(1, 3), ValueError, "num_neurons"),
+    (lambda: dense.storage_capacity(20, 3, max_patterns=0), ValueError, "max_patterns"),
+    (lambda: dense.recall_fraction([[1, -1]], 3, probes=0), ValueError, "probes"),
+    (lambda: dense.recall_fraction([[1, -1]], 3, noise=2.0), ValueError, "noise_level"),
+])
+def test_more_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match) as info:
+        call()
+    assert "\n" not in str(info.value)
