@@ -444,3 +444,21 @@ def test_more_bad_input(call, exc, match):
     with pytest.raises(exc, match=match) as info:
         call()
     assert "\n" not in str(info.value)
+
+
+def test_n2_recall_is_the_classical_engine_step_for_step():
+    # same seed -> same random sweep orders; n = 2 must then make exactly the classical moves
+    from hopfield_edu import HopfieldNetwork, random_patterns
+
+    rng = np.random.default_rng(17)
+    for trial in range(30):
+        m = int(rng.integers(2, 30))
+        xi = random_patterns(m, 60, rng=rng)
+        probe = add_noise(xi[0], 0.3, rng) if trial % 2 else random_pm1(rng, 60)
+        ours = dense.dense_recall(probe, xi, 2, rng=trial)
+        classical = HopfieldNetwork(60).train(xi).run(probe, mode="stable", rng=trial)
+        np.testing.assert_array_equal(ours.state, classical.state)
+        assert (ours.flips, ours.sweeps, ours.steps, ours.converged) == (
+            classical.flips, classical.sweeps, classical.steps, classical.converged)
+        # engine energy with 1/M weights: E = -(sum m^2 - M N) / (2 M)
+        np.testing.assert_allclose(ours.energy, 2 * m * classical.energy - m * 60)
