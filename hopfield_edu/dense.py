@@ -97,11 +97,11 @@ def _spins(state, patterns, state_name="state"):
     return s, xi
 
 
-def _check_range(n, num_neurons):
-    """Refuse an n whose F(N) overflows float64 (the energies would be inf)."""
-    if n != "exp" and num_neurons ** n > 1e300:
-        raise ValueError(f"n = {n} is too large for N = {num_neurons}: N**n overflows float64; "
-                         "use a smaller n or n='exp'")
+def _check_range(n, num_neurons, num_patterns):
+    """Refuse an n whose sums of F overflow float64 (energies and fields would be inf)."""
+    if n != "exp" and num_patterns * (num_neurons + 1) ** n > 1e300:
+        raise ValueError(f"n = {n} is too large for N = {num_neurons} and M = {num_patterns}: "
+                         "M (N+1)**n overflows float64; use a smaller n or n='exp'")
 
 
 def _real_array(x, name, ndims):
@@ -190,7 +190,7 @@ def dense_energy(state, patterns, n=3, *, log=False) -> float:
     """
     n = _check_order(n)
     s, xi = _spins(state, patterns)
-    _check_range(n, s.size)
+    _check_range(n, s.size, xi.shape[0])
     m = xi.astype(np.int64) @ s.astype(np.int64)
     if n == "exp":
         lse = float(_logsumexp(m.astype(np.float64)))
@@ -246,7 +246,7 @@ def dense_update(state, patterns, n=3, rng=None, *, i=None) -> np.ndarray:
     """
     n = _check_order(n)
     s, xi = _spins(state, patterns)
-    _check_range(n, s.size)
+    _check_range(n, s.size, xi.shape[0])
     if i is None:
         i = int(as_generator(rng).integers(s.size))
     else:
@@ -306,7 +306,7 @@ def dense_recall(probe, patterns, n=3, *, max_sweeps=100, rng=None, record_energ
     n = _check_order(n)
     s, xi = _spins(probe, patterns, state_name="probe")
     num_pat, num_neurons = xi.shape
-    _check_range(n, num_neurons)
+    _check_range(n, num_neurons, num_pat)
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     gen = as_generator(rng)
     kind, g_i, g_f, ftab, etab = _tables(n, num_neurons, num_pat)
