@@ -57,7 +57,13 @@ import numpy as np
 
 from . import _kernels as K
 from ._rng import draw_seed
-from ._validation import as_generator, as_spin_matrix, as_spin_vector, check_positive_int
+from ._validation import (
+    as_generator,
+    as_spin_matrix,
+    as_spin_vector,
+    check_fraction,
+    check_positive_int,
+)
 from .engine import RecallResult
 
 __all__ = [
@@ -339,6 +345,7 @@ def name_attractor(state, patterns, target, *, mixture_threshold=0.9) -> str:
     xi = as_spin_matrix(patterns, name="patterns")
     s = as_spin_vector(state, n=xi.shape[1]).astype(np.int64)
     target = check_positive_int(target, "target", minimum=0)
+    mixture_threshold = check_fraction(mixture_threshold, "mixture_threshold")
     if target >= xi.shape[0]:
         raise ValueError(f"target must be a pattern index in [0, {xi.shape[0] - 1}], got {target}")
     ov = xi.astype(np.int64) @ s
