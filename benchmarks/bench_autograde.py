@@ -1,25 +1,27 @@
-"""Wall time of `nbgrader autograde` for one assignment-1 submission (target <= 10 s).
+"""Seconds per submission when grading a class of assignment 1, sandbox included.
 
-Measured side by side, in a temporary copy of the course (the repository is not touched):
+    python benchmarks/bench_autograde.py [--students 30] [--nbgrader 5]
 
-1. ``python -m nbgrader --version``            nbgrader's own start-up (Python + imports)
-2. nbclient execution of the submission        the notebook's work (kernel start, imports,
-                                               the four checks, the demos) without nbgrader
-3. ``nbgrader autograde assignment1 --student alice --force``   the full autograde
-4. ``hopfield-edu check`` of the same notebook  the student's self-check, for comparison
+Builds a temporary course (this repository's nbgrader_config.py and solutions) with
+``--students`` submissions -- a third correct, a third untouched stubs, a third with a
+mistake in ``update_state`` -- and grades the batch, side by side in one run:
 
-Each is repeated ``--repeat`` times (default 3); the median and the minimum are printed,
-and the autograde median is compared with the 10 s target.
+1. ``hopfield-edu grade assignment1 --jobs 1`` (serial),
+2. ``hopfield-edu grade assignment1 --jobs 2``,
+3. ``nbgrader autograde assignment1 --student S``, one call per student as an instructor
+   would type it, for the first ``--nbgrader`` students (each call pays nbgrader's start-up).
 
-    python benchmarks/bench_autograde.py
-    python benchmarks/bench_autograde.py --repeat 5
+Every run regrades the same submissions from a fresh gradebook copy, checks the
+scores (9, 0, 6), and prints the mean wall-clock seconds per submission. The table in
+docs/benchmarks.md comes from this script.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,85 +32,91 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 A = "assignment1"
-TARGET = 10.0
+WRONG = ("def update_state(state, weights, rng=None, theta=None):\n"
+         "    return np.where(np.asarray(weights) @ state >= 0, 1, -1)\n")
 
 
-def _timed(cmd, cwd):
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{proc.stderr[-2000:]}")
-    return dt
+def _strip(src):
+    return "\n".join(ln for ln in src.splitlines()
+                     if not re.match(r"\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)", ln))
 
 
-def _execute_notebook(path):
-    from nbclient import NotebookClient
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.KernelManager.transport_encryption = "auto"
-    nb = nbformat.read(path, as_version=4)
-    t0 = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", config=cfg,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - t0
-
-
-def _solved_submission(course):
+def build_course(tmp: Path, n: int) -> Path:
+    course = tmp / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions" / A, course / "solutions" / A)
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", A, "--force"], cwd=course,
+                   check=True, capture_output=True)
     release = nbformat.read(course / "exercises" / A / f"{A}.ipynb", as_version=4)
-    source = nbformat.read(course / "solutions" / A / f"{A}.ipynb", as_version=4)
-    src = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
-    for cell in release.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = "\n".join(ln for ln in src[meta["grade_id"]].splitlines()
-                                    if not re.match(r"\s*### (BEGIN|END) SOLUTION", ln))
-    d = course / "submitted" / "alice" / A
-    d.mkdir(parents=True)
-    path = d / f"{A}.ipynb"
-    nbformat.write(release, path)
-    (d / "timestamp.txt").write_text("2026-01-15 12:00:00.000000 UTC")
-    return path
+    source = {c.metadata["nbgrader"]["grade_id"]: c
+              for c in nbformat.read(course / "solutions" / A / f"{A}.ipynb", as_version=4).cells
+              if "nbgrader" in c.metadata}
+    for i in range(n):
+        nb = nbformat.from_dict(release)
+        kind = i % 3
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code" and kind != 1:
+                cell.source = _strip(source[gid].source)
+                if kind == 2 and gid == "update_state":
+                    cell.source = WRONG
+        folder = course / "submitted" / f"s{i:02d}" / A
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{A}.ipynb")
+    return course
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (default 3)")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be >= 1")
-    py = sys.executable
+def _fresh(course: Path):
+    for d in ("autograded", "feedback"):
+        shutil.rmtree(course / d, ignore_errors=True)
+    shutil.copy(course / "gradebook.template.db", course / "gradebook.db")
+
+
+def _scores(course: Path, students):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return [gb.find_submission(A, s).code_score for s in students]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=30)
+    ap.add_argument("--nbgrader", type=int, default=5, help="students graded by one nbgrader call each")
+    args = ap.parse_args(argv)
+    env = {**os.environ, "HOME": tempfile.mkdtemp(prefix="bench-home-")}
     with tempfile.TemporaryDirectory(prefix="bench-autograde-") as tmp:
-        course = Path(tmp)
-        shutil.copy(ROOT / "nbgrader_config.py", course)
-        shutil.copytree(ROOT / "solutions" / A, course / "solutions" / A)
-        _timed([py, "-m", "nbgrader", "generate_assignment", A, "--force"], course)
-        sub = _solved_submission(course)
-        # warm-up: first autograde creates the student and the submission rows
-        _timed([py, "-m", "nbgrader", "autograde", A, "--student", "alice", "--create", "--force"], course)
-        rows = {
-            "nbgrader start-up (--version)": lambda: _timed([py, "-m", "nbgrader", "--version"], course),
-            "notebook execution (nbclient)": lambda: _execute_notebook(sub),
-            "nbgrader autograde, 1 submission": lambda: _timed(
-                [py, "-m", "nbgrader", "autograde", A, "--student", "alice", "--force"], course),
-            "hopfield-edu check (self-check)": lambda: _timed(
-                [py, "-m", "hopfield_edu.cli", "check", str(sub)], course),
-        }
-        results = {}
-        for label, fn in rows.items():
-            times = [fn() for _ in range(args.repeat)]
-            results[label] = times
-    auto = statistics.median(results["nbgrader autograde, 1 submission"])
-    print(f"assignment 1, {args.repeat} runs each (wall time, seconds)")
-    print(f"{'':36s} {'median':>8s} {'min':>8s} {'x autograde':>12s}")
-    for label, times in results.items():
-        med = statistics.median(times)
-        print(f"{label:36s} {med:8.2f} {min(times):8.2f} {med / auto:12.2f}")
-    verdict = "within" if auto <= TARGET else "ABOVE"
-    print(f"autograde median {auto:.2f} s: {verdict} the {TARGET:.0f} s target")
-    return 0
+        course = build_course(Path(tmp), args.students)
+        shutil.copy(course / "gradebook.db", course / "gradebook.template.db")
+        students = [f"s{i:02d}" for i in range(args.students)]
+        expected = [[9.0, 0.0, 6.0][i % 3] for i in range(args.students)]
+        rows = []
+        for label, jobs in (("hopfield-edu grade --jobs 1", 1), ("hopfield-edu grade --jobs 2", 2)):
+            _fresh(course)
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "hopfield_edu.cli", "grade", A, "--jobs", str(jobs)],
+                           cwd=course, env=env, check=True, capture_output=True)
+            dt = time.perf_counter() - t
+            assert _scores(course, students) == expected, label
+            rows.append((label, args.students, dt))
+        if args.nbgrader:
+            _fresh(course)
+            some = students[: args.nbgrader]
+            t = time.perf_counter()
+            for s in some:
+                subprocess.run([sys.executable, "-m", "nbgrader", "autograde", A, "--student", s],
+                               cwd=course, env=env, check=True, capture_output=True)
+            dt = time.perf_counter() - t
+            assert _scores(course, some) == expected[: len(some)]
+            rows.append(("nbgrader autograde --student S (one call each)", len(some), dt))
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print("| route | submissions | total s | s per submission |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, n, dt in rows:
+        print(f"| {label} | {n} | {dt:.1f} | {dt / n:.2f} |")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

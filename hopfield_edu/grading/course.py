@@ -6,6 +6,7 @@
     python -m hopfield_edu.course generate assignment1     # just one
     python -m hopfield_edu.course check                    # exit 1 if exercises/ is stale
     python -m hopfield_edu.course list
+    python -m hopfield_edu.course student-bundle DIR       # what students receive
 
 ``generate`` runs nbgrader's ``generate_assignment`` (with the course's own
 ``nbgrader_config.py``: solution stubs, locked cells, hidden tests removed) in a
@@ -36,7 +37,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["course_root", "assignments", "generate", "generate_into", "stale_files", "main"]
+__all__ = ["course_root", "assignments", "generate", "generate_into", "stale_files", "student_bundle",
+           "main"]
 
 SOURCE_DIR = "solutions"
 RELEASE_DIR = "exercises"
@@ -203,6 +205,42 @@ def stale_files(names=None, root=None) -> dict:
     return result
 
 
+_SECRET_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def student_bundle(out_dir, root=None) -> list:
+    """Write what students receive into ``out_dir`` (which must not exist or be empty):
+    ``exercises/`` (the releases, freshly generated), ``STUDENTS.md`` (how to work, check
+    and submit) and ``README.md``. Never ``solutions/``, hidden tests or gradebooks; the
+    bundle is scanned for solution and hidden-test markers before it is left in place.
+    Returns the files written."""
+    root = Path(root).resolve() if root is not None else course_root()
+    out = Path(out_dir)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"{out} exists and is not an empty folder; choose a new one")
+    with tempfile.TemporaryDirectory(prefix="hopfield-bundle-") as tmp:
+        staging = Path(tmp) / "bundle"
+        generate_into(staging / RELEASE_DIR, None, root)
+        guide = root / "docs" / "students.md"
+        if guide.is_file():
+            shutil.copy(guide, staging / "STUDENTS.md")
+        (staging / "README.md").write_text(
+            "# hopfield-edu: assignments\n\n"
+            "Install the course package (`pip install \"hopfield-edu[student]\"`, or the wheel your\n"
+            "instructor gives you), open the notebooks in `exercises/` with JupyterLab, and read\n"
+            "STUDENTS.md: how to check your work (`hopfield-edu check NOTEBOOK`) and how to submit.\n",
+            encoding="utf-8")
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        for f in files:
+            text = f.read_text(encoding="utf-8", errors="replace")
+            leaked = [m for m in _SECRET_MARKERS if m in text]
+            if leaked:
+                raise RuntimeError(f"{f.relative_to(staging)} contains {leaked[0]!r}: not bundled")
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(staging, out, dirs_exist_ok=True)
+        return [out / f.relative_to(staging) for f in files]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hopfield_edu.course",
                                      description="Generate the course's student releases.")
@@ -213,11 +251,17 @@ def main(argv=None) -> int:
     c = sub.add_parser("check", help="exit 1 if exercises/ differs from a fresh generation")
     c.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     sub.add_parser("list", help="list the assignments in solutions/")
+    b = sub.add_parser("student-bundle", help="write what students receive (releases, no solutions)")
+    b.add_argument("out", metavar="DIR", help="a new (or empty) folder")
     args = parser.parse_args(argv)
     try:
         root = course_root(args.root)
         if args.cmd == "list":
             print("\n".join(assignments(root)))
+            return 0
+        if args.cmd == "student-bundle":
+            files = student_bundle(args.out, root)
+            print(f"wrote {len(files)} files to {args.out} (releases and instructions; no solutions)")
             return 0
         if args.cmd == "generate":
             for name, path in generate(args.assignments, root).items():
@@ -230,7 +274,7 @@ def main(argv=None) -> int:
         if bad:
             print("run `python -m hopfield_edu.course generate` and commit exercises/", file=sys.stderr)
         return 1 if bad else 0
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -154,9 +154,13 @@ def _probe(level):
         return True, f"bubblewrap namespaces ({exe})"
     if os.geteuid() != 0:
         return False, "a separate user needs the grader to run as root"
-    r = subprocess.run([sys.executable, "-I", "-c", "import numpy, IPython"], capture_output=True,
-                       preexec_fn=_drop_to_nobody, timeout=60, cwd="/")
-    if r.returncode != 0:
+    try:
+        r = subprocess.run([sys.executable, "-I", "-c", "import numpy, IPython"], capture_output=True,
+                           preexec_fn=_drop_to_nobody, timeout=60, cwd="/")
+        failed = r.returncode != 0
+    except (OSError, subprocess.SubprocessError):
+        failed = True
+    if failed:
         return False, ("user nobody cannot run this Python (its installation is not readable "
                        "by other users, e.g. under /root)")
     return True, "a separate unprivileged user (nobody) in a scratch folder"
