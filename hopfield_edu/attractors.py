@@ -151,7 +151,8 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
         One row per state: ``attractor`` (one of :data:`ATTRACTOR_LABELS`),
         ``m_target``, ``nearest`` (label of the stored pattern with the largest
         overlap), ``m_nearest``, ``m_majority`` (overlap with the majority of
-        all stored patterns, ties → +1), ``mixture_of`` and ``m_mixture`` (the
+        all stored patterns, ties → +1), ``m_majority_ties`` (the same majority
+        with ties → the target's pixel), ``mixture_of`` and ``m_mixture`` (the
         best-matching mixture state and its overlap; NaN with fewer than 3 patterns).
     """
     xi = as_spin_matrix(patterns, name="patterns").astype(np.float64)
@@ -173,6 +174,10 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
     others = m.copy()
     others[rows, targets] = -np.inf
     m_major = s @ majority_state(xi).astype(np.float64) / n
+    m_major_ties = np.empty(len(s))
+    for t in np.unique(targets):
+        idx = targets == t
+        m_major_ties[idx] = s[idx] @ majority_state(xi, tie_break=xi[t]).astype(np.float64) / n
     m_mix, mix_of = _best_mixture(s, xi.astype(np.int8), targets, names)
     # The named state the final state is closest to, among those within tol; on equal
     # overlaps the earlier name of ATTRACTOR_LABELS wins (target first).
@@ -188,6 +193,7 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
         "nearest": [names[k] for k in nearest],
         "m_nearest": m[rows, nearest],
         "m_majority": m_major,
+        "m_majority_ties": m_major_ties,
         "mixture_of": mix_of,
         "m_mixture": m_mix,
     })

@@ -56,7 +56,7 @@ from tqdm.auto import tqdm
 
 from ._validation import as_generator, as_spin_matrix, check_fraction, check_positive_int
 from .analysis import sample_entropy
-from .attractors import ATTRACTOR_LABELS, chance_baselines, classify_states
+from .attractors import ATTRACTOR_LABELS, DEFAULT_TOL, chance_baselines, classify_states
 from .dynamics import add_noise, overlap
 from .engine import INHIBITORY_MODES, MODES, HopfieldNetwork, RecallResult
 
@@ -395,7 +395,7 @@ def run_noise_robustness(config=None, patterns=None, *, seed=None, modes=None,
         inhibitory_mode, network, mode, target, run, steps, converged``,
         ``energy_increases`` (:func:`energy_increases`) and the attractor reached,
         from :func:`~hopfield_edu.attractors.classify_states`: ``attractor, m_target,
-        nearest, m_nearest, m_majority, mixture_of, m_mixture`` (for "rows"
+        nearest, m_nearest, m_majority, m_majority_ties, mixture_of, m_mixture`` (for "rows"
         networks relative to the patterns with the inhibitory bits negated).
     """
     cfg = as_config(config)
@@ -463,7 +463,7 @@ def _attractor_columns(states, patterns, targets, flips, labels) -> pd.DataFrame
     """Columns of :func:`~hopfield_edu.attractors.classify_states` for a list of final states."""
     if not states:
         return pd.DataFrame(columns=["attractor", "m_target", "nearest", "m_nearest", "m_majority",
-                                     "mixture_of", "m_mixture"])
+                                     "m_majority_ties", "mixture_of", "m_mixture"])
     return classify_states(np.array(states), patterns, targets, flip=np.array(flips), labels=labels)
 
 
@@ -509,7 +509,9 @@ def run_capacity(config=None, patterns=None, *, seed=None, modes=None, inhibitor
         (``n_target, n_other_digit, n_anti_pattern, n_mixture, n_other``, see
         :func:`~hopfield_edu.attractors.classify_states`) and ``avg_majority``, the
         mean overlap of the final states with the majority state sign(Σ_μ ξ^μ) of the
-        M stored patterns (ties → +1).
+        M stored patterns (ties → +1); ``n_majority`` probes ended within 0.95 of
+        that majority, ``n_majority_ties`` within 0.95 of the majority whose ties
+        go to the probe's own digit.
     """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
@@ -569,6 +571,8 @@ def _count_attractors(batch, stored, labels):
         for name in ATTRACTOR_LABELS:
             row[attractor_count_column(name)] = int((part["attractor"] == name).sum())
         row["avg_majority"] = float(part["m_majority"].mean())
+        row["n_majority"] = int((part["m_majority"] >= DEFAULT_TOL).sum())
+        row["n_majority_ties"] = int((part["m_majority_ties"] >= DEFAULT_TOL).sum())
 
 
 def attractor_count_column(label) -> str:
@@ -589,6 +593,9 @@ class Trajectory:
         The two stored memories (a is the one corrupted).
     pattern_overlap : float
         Overlap between the two memories: where each "perfect memory" sits.
+    attractor : str
+        The state reached, named by :func:`~hopfield_edu.attractors.classify_states`
+        (after ``MAX_RECALL_STEPS`` updates in mode ``"steps"``: possibly not yet settled).
     """
 
     overlaps: np.ndarray
@@ -600,6 +607,7 @@ class Trajectory:
     noise: float
     label: str
     result: RecallResult
+    attractor: str = ""
 
 
 def _patterns_for(cfg, patterns, digits):
@@ -635,11 +643,13 @@ def run_trajectory(config=None, patterns=None, *, inhibitory_fraction=0.0, inhib
     probe = add_noise(a, noise, rng=_gen(root, e, 1, _q(noise)))
     res = net.run(probe, mode=mode, max_steps=cfg.MAX_RECALL_STEPS, max_sweeps=cfg.MAX_SWEEPS,
                   record_energy=True, record_overlaps=True, rng=_gen(root, e, 2, _MODE_CODES[mode]))
+    lab = _classify_one(res.state, pats, tuple(digits), digits[0], net, inhibitory_mode)
     return Trajectory(overlaps=res.overlaps, digits=tuple(digits), pattern_overlap=overlap(a, b),
                       inhibitory_fraction=float(inhibitory_fraction),
                       inhibitory_mode=inhibitory_mode if inhibitory_fraction else "none", mode=mode,
                       noise=float(noise),
-                      label=network_label(inhibitory_fraction, inhibitory_mode), result=res)
+                      label=network_label(inhibitory_fraction, inhibitory_mode), result=res,
+                      attractor=lab["attractor"])
 
 
 # --------------------------------------------------------------------------- weights
