@@ -29,11 +29,12 @@ What is kept from the notebook, and what is changed
   = 1500 single-neuron updates, neurons drawn with replacement. That is only
   1500 / 784 ≈ 1.9 sweeps, and a neuron is never visited with probability
   :math:`(1 - 1/N)^{1500} \approx e^{-1.91} \approx 0.147`, so about 15 % of
-  the pixels keep their noise whatever the network stores. ``mode="stable"``
+  the *flipped* pixels (0.147 × the noise level of all pixels) keep their noise
+  whatever the network stores. ``mode="stable"``
   (beyond the notebook) sweeps until a whole sweep flips nothing.
 - Inhibitory neurons: the notebook's code negates *rows* of W (the neuron's
   inputs: it then follows the opposite of its field, so the recalled state has
-  those bits flipped, overlap ≈ 1 − 2f = 0.6 at f = 0.2), while its comment
+  those bits flipped: overlap at most 1 − 2k/N = 0.602 with k = 156 of 784), while its comment
   describes negated *columns* (outputs, Dale's principle). Both run side by
   side: ``inhibitory_mode`` ``"rows"`` (the notebook) and ``"columns"``.
 - Exp 3 repeats every condition ``NUM_RUNS_PER_CONDITION`` times (fresh

@@ -414,7 +414,7 @@ def _phase_space_inhibitory(ctx, nums):
         if len(higher) == len(inh):
             out.append("Both inhibitory variants, whose traces are not monotonic, have a higher entropy "
                        "centroid than the standard network; these runs do not separate that from the "
-                       "other differences between the networks (different attractors, more flips).")
+                       "other differences between the networks (they also end in other states).")
         else:
             out.append("Not every variant with a non-monotonic energy has a higher entropy centroid, so "
                        "these runs do not tie the entropy to the loss of the Lyapunov function.")
@@ -568,7 +568,25 @@ def read_trajectory(ctx) -> Section:
                          f"({t.overlaps[-1, 0]:.3f}, {t.overlaps[-1, 1]:.3f})", t.result.flips,
                          t.attractor]
                         for t in res.trajectories]) + "\n")
+    note = _unsettled_note(ctx, t0.mode, ctx.results.config.MAX_RECALL_STEPS, t0.noise,
+                           [t.attractor for t in res.trajectories])
+    if note:
+        w.append(note + "\n")
     return Section("\n".join(w), {"attractors": {t.label: t.attractor for t in res.trajectories}})
+
+
+def _unsettled_note(ctx, mode, steps, noise, attractors):
+    """Why a recall of a fixed number of updates can be 'other': its never-visited noisy pixels."""
+    if mode != "steps" or "other" not in attractors:
+        return ""
+    n = ctx.results.config.NUM_NEURONS
+    left = never_updated_fraction(n, steps) * noise
+    if 2 * left <= 1 - DEFAULT_TOL:
+        return ""
+    return (f"After {steps} updates from {noise:.0%} noise, a fraction {left:.3f} of the pixels are "
+            f"expected to be noisy ones never visited; they cost on average {2 * left:.3f} of overlap with "
+            f"whatever state the recall is heading to, more than the {1 - DEFAULT_TOL:.2f} the tolerance "
+            "allows: *other* here means not settled, not necessarily a spurious attractor.")
 
 
 def read_weights(ctx) -> Section:
@@ -616,6 +634,10 @@ def read_animation(ctx, gif_names) -> Section:
                if np.isfinite(fr.m_mixture) else "")
         w.append(f"- {fr.label}: final overlap {fr.final_overlap:.3f} with the {fr.digit}{mix}; "
                  f"attractor: {fr.attractor}.\n\n  ![{fr.label}]({name})\n")
+    note = _unsettled_note(ctx, "steps", int(fr0.steps[-1]), fr0.noise,
+                           [fr.attractor for fr in ctx.results.frames])
+    if note:
+        w.append(note + "\n")
     return Section("\n".join(w), {"attractors": [fr.attractor for fr in ctx.results.frames]})
 
 
