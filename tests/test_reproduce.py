@@ -278,3 +278,44 @@ def test_a_single_run_report_shows_no_sd():
     assert "Mean ± SD" not in text and "SD over" not in text
     assert "Single runs (one per condition, so no SD)" in text
     assert "1 run per condition" in text
+
+
+def test_docs_numbers_are_recomputed(outdir):
+    """Every number docs/experiments.md quotes about the readings, recomputed (and the run agrees)."""
+    from pathlib import Path
+
+    from hopfield_edu.attractors import majority_state
+    from hopfield_edu.data import mnist_prototypes
+    from hopfield_edu.engine import HopfieldNetwork
+    from hopfield_edu.experiments import never_updated_fraction
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+    protos = mnist_prototypes(list(range(10)))
+    xi = np.array([protos[d] for d in range(10)])
+    blank = 1 - 2 * (xi == 1).mean(axis=1)
+    assert f"by {blank.min():.2f}–{blank.max():.2f}" in flat
+    assert f"({blank[[0, 1, 2, 8]].mean():.3f} on average for 0, 1, 2, 8)" in flat
+    major = [np.mean(xi[:m] @ majority_state(xi[:m]) / 784) for m in range(3, 11)]
+    assert f"is {min(major):.2f}–{max(major):.2f} for M = 3 … 10" in flat
+    four = xi[:4]
+    ties = np.mean([p @ majority_state(four, tie_break=p) / 784 for p in four])
+    assert f"mean overlap {ties:.3f} instead of {major[1]:.3f}" in flat
+    net = HopfieldNetwork(784).train(xi[[0, 1, 2, 8]])
+    unstable = [int(np.count_nonzero(np.where(net.local_field(p) >= 0, 1, -1) != p)) for p in xi[[0, 1, 2, 8]]]
+    assert f"{min(unstable)}–{max(unstable)} pixels whose field disagrees" in flat
+    u = never_updated_fraction(784, 1500)
+    assert f"≈ {u:.3f}" in flat and f"= {1 - 2 * 0.1 * u:.3f}" in flat
+    assert f"1 − 2k/N = {1 - 2 * int(0.2 * 784) / 784:.3f} for k = {int(0.2 * 784)} of 784" in flat
+    # the claims about the run, against this run's tables
+    cap = pd.read_csv(outdir / "capacity.csv")
+    std = cap[(cap["network"] == "Standard") & (cap["mode"] == "stable")].assign(
+        probes=lambda d: d["num_patterns"]).groupby("num_patterns").sum(numeric_only=True)
+    assert "M = 3, 5, 7, 9 every probe ends in the single majority state" in flat
+    assert all(std.loc[m, "n_majority"] == std.loc[m, "probes"] for m in (3, 5, 7, 9))
+    assert "at M = 4 every probe does" in flat and std.loc[4, "n_majority_ties"] == std.loc[4, "probes"]
+    assert all(std.loc[m, "n_target"] == std.loc[m, "probes"] for m in (1, 2))  # "one or two are recalled"
+    trials = pd.read_csv(outdir / "noise_robustness.csv")
+    clean = trials[(trials["network"] == "Standard") & (trials["mode"] == "stable") & (trials["noise"] == 0)]
+    assert "every probe ends in the majority of the four digits" in flat
+    assert (clean["attractor"] == "mixture").all() and clean["mixture_of"].str.startswith("0+1+2+8").all()
