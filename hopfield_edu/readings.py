@@ -318,7 +318,8 @@ def _noise_inhibitory(ctx, nums, mean, lo):
     n = ctx.results.config.NUM_NEURONS
     st0 = mean.get((ctx.std, "stable", lo), np.nan)
     if ctx.inh_rows:
-        r0, r0s = mean.get((ctx.inh_rows, "steps", lo), np.nan), mean.get((ctx.inh_rows, "stable", lo), np.nan)
+        r0 = mean.get((ctx.inh_rows, "steps", lo), np.nan)
+        r0s = mean.get((ctx.inh_rows, "stable", lo), np.nan)
         k = int(ctx.f_inh * n)
         ceiling = _rows_ceiling(ctx)
         lab = _trials(ctx, ctx.inh_rows, "stable")

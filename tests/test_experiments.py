@@ -301,6 +301,8 @@ def test_classify_states_tolerance_and_ties():
     tied = A.majority_state(xi, tie_break=xi[2])
     lab = A.classify_states([tied], xi, [2])
     assert lab["attractor"].iloc[0] == "mixture" and lab["mixture_of"].iloc[0] == "0+1+2+3 (ties→2)"
+    assert lab["m_majority_ties"].iloc[0] == 1.0
+    assert lab["m_majority"].iloc[0] == pytest.approx(tied @ A.majority_state(xi) / 200)
     with pytest.raises(ValueError, match="targets"):
         A.classify_states([tied], xi, [7])
 

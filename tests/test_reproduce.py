@@ -302,7 +302,8 @@ def test_docs_numbers_are_recomputed(outdir):
     ties = np.mean([p @ majority_state(four, tie_break=p) / 784 for p in four])
     assert f"mean overlap {ties:.3f} instead of {major[1]:.3f}" in flat
     net = HopfieldNetwork(784).train(xi[[0, 1, 2, 8]])
-    unstable = [int(np.count_nonzero(np.where(net.local_field(p) >= 0, 1, -1) != p)) for p in xi[[0, 1, 2, 8]]]
+    unstable = [int(np.count_nonzero(np.where(net.local_field(p) >= 0, 1, -1) != p))
+                for p in xi[[0, 1, 2, 8]]]
     assert f"{min(unstable)}–{max(unstable)} pixels whose field disagrees" in flat
     u = never_updated_fraction(784, 1500)
     assert f"≈ {u:.3f}" in flat and f"= {1 - 2 * 0.1 * u:.3f}" in flat
