@@ -242,12 +242,12 @@ def test_noise_reading_agrees_with_its_tables(outdir):
     # the entropy sentence is written only when the centroids support it
     cents = pd.read_csv(outdir / "centroids.csv").set_index(["network", "mode"])
     inh = [n for n in trials["network"].unique() if n != "Standard"]
-    rising = all((trials[(trials["network"] == n) & (trials["mode"] == "steps")]["energy_increases"] > 0).any()
-                 for n in inh)
+    rises = [(trials[(trials["network"] == n) & (trials["mode"] == "steps")]["energy_increases"] > 0).any()
+             for n in inh]
     higher = all(cents.loc[(n, "steps"), "entropy"] > cents.loc[("Standard", "steps"), "entropy"] for n in inh)
-    assert ("E is no Lyapunov function" in text) == rising
+    assert ("E is no Lyapunov function" in text) == any(rises)
     assert ("Both inhibitory variants, whose traces are not monotonic, have a higher entropy" in text) == (
-        rising and higher)
+        all(rises) and higher)
     # no number written by hand, no "15 % of the pixels" (it is 15 % of the *flipped* pixels)
     assert "≈ 0.6" not in text and "of the pixels keep their noise" not in text
     assert "of the *flipped* pixels keep their noise" in text
