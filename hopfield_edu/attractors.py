@@ -99,7 +99,28 @@ def _mixture_table(xi_bytes, shape):
     plain = np.where(sums >= 0, 1, -1).astype(np.int8)
     tie_rows = (member.sum(axis=1) % 2 == 0) & np.any(sums == 0, axis=1)
     names = ["+".join(map(str, sub)) for sub in subs]
-    return member, sums == 0, plain, tie_rows, names
+    return member, sums == 0, plain, _pack(plain), tie_rows, names
+
+
+# Bits set in each byte value: popcount for NumPy < 2.0, which lacks np.bitwise_count.
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
+def _pack(spins):
+    """±1 rows as packed bits (+1 → 1), for Hamming distances by XOR."""
+    return np.packbits(np.asarray(spins) > 0, axis=1)
+
+
+def _packed_overlaps(a, b, n):
+    r"""Overlaps :math:`1 - 2 d_H / N` between every packed row of ``a`` and of ``b``.
+
+    Exact integer arithmetic without a BLAS call: on a shared machine a float
+    matrix product of a few hundred states with a thousand mixtures was the slowest
+    step of ``reproduce`` (its threads wait for cores), XOR and popcount are not.
+    """
+    x = a[:, None, :] ^ b[None, :, :]
+    bits = np.bitwise_count(x) if hasattr(np, "bitwise_count") else _POPCOUNT[x]
+    return 1.0 - 2.0 * bits.sum(axis=2, dtype=np.int64) / n
 
 
 def mixture_candidates(patterns, target=None):
@@ -116,7 +137,7 @@ def mixture_candidates(patterns, target=None):
         e.g. ``"0+1+2"`` or ``"0+1+2+3 (ties→0)"`` (row indices of ``patterns``).
     """
     xi = as_spin_matrix(patterns, name="patterns")
-    member, tied, plain, tie_rows, names = _mixture_table(xi.tobytes(), xi.shape)
+    member, tied, plain, _, tie_rows, names = _mixture_table(xi.tobytes(), xi.shape)
     if target is None:
         return plain, list(names)
     rows = np.flatnonzero(tie_rows & member[:, target])
@@ -204,10 +225,11 @@ def _best_mixture(s, xi, targets, names):
     n = xi.shape[1]
     m_mix = np.full(len(s), np.nan)
     mix_of = [""] * len(s)
-    member, tied, plain, tie_rows, cnames = _mixture_table(xi.tobytes(), xi.shape)
+    member, tied, plain, packed, tie_rows, cnames = _mixture_table(xi.tobytes(), xi.shape)
     if not len(cnames):
         return m_mix, mix_of
-    ov = s @ plain.T.astype(np.float64) / n           # every state against every plain majority
+    sp = _pack(s)
+    ov = _packed_overlaps(sp, packed, n)               # every state against every plain majority
     best = ov.argmax(axis=1)
     m_mix = ov[np.arange(len(s)), best]
     chosen = [cnames[b] for b in best]
@@ -216,8 +238,8 @@ def _best_mixture(s, xi, targets, names):
         if not rows.size:
             continue
         idx = np.flatnonzero(targets == t)
-        broken = np.where(tied[rows], xi[t], plain[rows]).astype(np.float64)
-        ovt = s[idx] @ broken.T / n
+        broken = np.where(tied[rows], xi[t], plain[rows])
+        ovt = _packed_overlaps(sp[idx], _pack(broken), n)
         bt = ovt.argmax(axis=1)
         for i, b, v in zip(idx, bt, ovt[np.arange(len(idx)), bt]):
             if v > m_mix[i]:

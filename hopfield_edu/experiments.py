@@ -567,13 +567,17 @@ def _count_attractors(batch, stored, labels):
     flips = [d for _, finals, d in batch for _ in finals]
     targets = [j for _ in batch for j in range(m)]
     lab = _attractor_columns(states, stored, targets, flips, labels)
+    shape = (len(batch), m)  # row i: the M probes of batch entry i
+    kinds = lab["attractor"].to_numpy().reshape(shape)
+    major = lab["m_majority"].to_numpy(float).reshape(shape)
+    ties = lab["m_majority_ties"].to_numpy(float).reshape(shape)
+    counts = {name: (kinds == name).sum(axis=1) for name in ATTRACTOR_LABELS}
     for i, (row, _, _) in enumerate(batch):
-        part = lab.iloc[i * m:(i + 1) * m]
         for name in ATTRACTOR_LABELS:
-            row[attractor_count_column(name)] = int((part["attractor"] == name).sum())
-        row["avg_majority"] = float(part["m_majority"].mean())
-        row["n_majority"] = int((part["m_majority"] >= DEFAULT_TOL).sum())
-        row["n_majority_ties"] = int((part["m_majority_ties"] >= DEFAULT_TOL).sum())
+            row[attractor_count_column(name)] = int(counts[name][i])
+        row["avg_majority"] = float(major[i].mean())
+        row["n_majority"] = int((major[i] >= DEFAULT_TOL).sum())
+        row["n_majority_ties"] = int((ties[i] >= DEFAULT_TOL).sum())
 
 
 def attractor_count_column(label) -> str:
