@@ -562,12 +562,14 @@ def read_trajectory(ctx) -> Section:
          f"the plane of the overlaps with '{a}' and '{b}' (the two memories overlap by "
          f"{t0.pattern_overlap:.3f}).\n",
          "![Trajectory](state_space_trajectory.png)\n"]
-    same = [t.label for t in res.trajectories[1:] if np.array_equal(t.result.state, t0.result.state)]
+    same = [t.label for t in res.trajectories[1:]
+            if t.overlaps.shape == t0.overlaps.shape and np.array_equal(t.overlaps, t0.overlaps)]
     if same:
         w.append(f"The {' and '.join(same)} network follows the same path as the {t0.label} one here: "
                  "every network starts from the same probe and updates the neurons in the same order, "
-                 "and with two memories every field is a combination of just two overlaps, so negating "
-                 "columns can leave every sign unchanged along the way (another seed can separate them).\n")
+                 "and with two memories every field is, up to the self-coupling, a combination of just two "
+                 "overlaps ξ·s; negating the inhibitory columns replaces them by ξ·Ds (D = ±1 on the "
+                 "diagonal) and, along this path, changed the outcome of no update.\n")
     w.append(_md_table(["network", "start (m_a, m_b)", "end (m_a, m_b)", "flips", "attractor"],
                        [[t.label, f"({t.overlaps[0, 0]:.3f}, {t.overlaps[0, 1]:.3f})",
                          f"({t.overlaps[-1, 0]:.3f}, {t.overlaps[-1, 1]:.3f})", t.result.flips,
