@@ -233,6 +233,8 @@ def test_noise_reading_agrees_with_its_tables(outdir):
     protos = mnist_prototypes([0, 1, 2, 8])
     blank = np.mean([1 - 2 * np.mean(p == 1) for p in protos.values()])
     assert f"An all-black image already has overlap {blank:.3f}" in text
+    pairs = [protos[a] @ protos[b] / 784 for i, a in enumerate([0, 1, 2, 8]) for b in [0, 1, 2, 8][i + 1:]]
+    assert f"mean overlap between two of them {np.mean(pairs):.3f}" in text
     # energy rises: counted per trace in the CSV, quoted in the centroid table
     for (network, mode), grp in trials.groupby(["network", "mode"]):
         rises = int((grp["energy_increases"] > 0).sum())
