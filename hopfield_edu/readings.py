@@ -27,7 +27,8 @@ from .experiments import (
     phase_space_centroids,
 )
 
-__all__ = ["Section", "Context", "context", "SECTIONS", "sections"]
+__all__ = ["Section", "Context", "context", "sections", "read_setup", "read_noise", "read_phase_space",
+           "read_capacity", "read_trajectory", "read_weights", "read_demo", "read_animation"]
 
 
 @dataclass
@@ -230,7 +231,7 @@ def read_noise(ctx) -> Section:
     lo, hi = levels[0], levels[-1]
     below_half = [lv for lv in levels if lv < 0.5]
     hard = below_half[-1] if below_half else hi
-    base = _baseline_numbers(cfg.DIGITS_EXP1)
+    base = _baseline_numbers(cfg.DIGITS_EXP1, seed=cfg.SEED)
     mean = {(n, m, lv): float(g["accuracy"].mean()) for (n, m, lv), g in
             noise.groupby(["network", "mode", "noise"], sort=False)}
     nums = {"base": base, "lo": lo, "hard": hard, "hi": hi}
@@ -655,5 +656,3 @@ def sections(ctx, gif_names) -> list:
     return [read_setup(ctx), read_noise(ctx), read_phase_space(ctx), read_capacity(ctx),
             read_trajectory(ctx), read_weights(ctx), read_demo(ctx), read_animation(ctx, gif_names)]
 
-
-SECTIONS = ("setup", "noise", "phase_space", "capacity", "trajectory", "weights", "demo", "animation")
