@@ -22,7 +22,6 @@ from .experiments import (
     ExperimentResults,
     accuracy_by_noise,
     attractor_count_column,
-    capacity_summary,
     never_updated_fraction,
     phase_space_centroids,
 )
@@ -44,8 +43,6 @@ class Context:
     """Results and the summaries every reading uses (computed once)."""
 
     results: ExperimentResults
-    acc: pd.DataFrame
-    capsum: pd.DataFrame
     cents: pd.DataFrame
     unvisited: float
     std: str
@@ -66,9 +63,7 @@ def context(results, *, quick=False, version="", attribution="", t_compute=float
     rows = next((n for n in names if n.endswith("rows)")), None)
     cols = next((n for n in names if n.endswith("columns)")), None)
     fracs = [f for f in cfg.INHIBITORY_FRACTIONS_TO_TEST if f > 0]
-    return Context(results=results, acc=accuracy_by_noise(results.noise),
-                   capsum=capacity_summary(results.capacity),
-                   cents=phase_space_centroids(results.noise),
+    return Context(results=results, cents=phase_space_centroids(results.noise),
                    unvisited=never_updated_fraction(cfg.NUM_NEURONS, cfg.MAX_RECALL_STEPS),
                    std="Standard", inh_rows=rows, inh_cols=cols, f_inh=fracs[0] if fracs else 0.0,
                    runs=cfg.NUM_RUNS_PER_CONDITION, quick=quick, version=version,
@@ -215,9 +210,10 @@ def read_setup(ctx) -> Section:
         "is +1 by the course's rule sign(0) = +1 or goes to the probe's own digit), or *other* "
         "(`hopfield_edu.attractors`). For the negated-rows network the names refer to those states "
         "with the inhibitory bits negated, the states that network settles in. After "
-        f"{steps} updates (mode `steps`) {u:.3f} × ν of the pixels still carry their noise, so above "
-        f"ν = {(1 - DEFAULT_TOL) / (2 * u):.2f} a state cannot come within {DEFAULT_TOL} of any named "
-        "state even on its way to one: such states are *other* because they have not settled.\n",
+        f"{steps} updates (mode `steps`) about {u:.3f} × ν of the pixels still carry their noise, so "
+        f"above ν = {(1 - DEFAULT_TOL) / (2 * u):.2f} a state is not expected to come within "
+        f"{DEFAULT_TOL} of any named state even on its way to one: such states are *other* because "
+        "they have not settled.\n",
     ]
     return Section("\n".join(w), nums)
 
@@ -290,8 +286,8 @@ def _noise_clean(ctx, nums, mean, lo):
         text += f" Run until stable, the noise-free probes reach: {nums['clean_attractors']}"
         if len(mix):
             names = ", ".join(f"{k} ({v}×)" for k, v in mix["mixture_of"].value_counts().items())
-            text += (f"; the mixtures are {names} — the majority of the stored digits, with ties "
-                     "given to the probe's digit where the name says so")
+            text += (f"; the mixtures are {names} (the digits whose majority it is; \"ties→d\": its "
+                     "ties go to digit d, the probe's own)")
         text += "."
     return [text]
 
@@ -304,7 +300,7 @@ def _noise_steps_vs_stable(ctx, nums, mean, hard):
     if np.isfinite(sth) and sth > sh:
         return [f"- At noise {hard:.2f} the overlap is {sh:.3f} after {steps} updates but {sth:.3f} when "
                 f"recall runs until stable: in mode `steps` about {ctx.unvisited:.0%} of the flipped "
-                f"pixels ({left:.3f} of all pixels, lowering m by up to {2 * left:.3f}) were never "
+                f"pixels ({left:.3f} of all pixels, lowering m by about {2 * left:.3f}) were never "
                 "visited and keep their noise, which the notebook's curve counts as forgetting."]
     return [f"- At noise {hard:.2f} the overlap is {sh:.3f} after {steps} updates and {sth:.3f} when "
             "recall runs until stable."]
