@@ -34,9 +34,12 @@ What is kept from the notebook, and what is changed
   (beyond the notebook) sweeps until a whole sweep flips nothing.
 - Inhibitory neurons: the notebook's code negates *rows* of W (the neuron's
   inputs: it then follows the opposite of its field, so the recalled state has
-  those bits flipped: overlap at most 1 − 2k/N = 0.602 with k = 156 of 784), while its comment
-  describes negated *columns* (outputs, Dale's principle). Both run side by
-  side: ``inhibitory_mode`` ``"rows"`` (the notebook) and ``"columns"``.
+  those bits flipped; the digit so flipped has overlap 1 − 2k/N = 0.602 with
+  k = 156 of 784), while its comment describes negated *columns* (the neuron's
+  outputs). Neither makes all outgoing weights of a neuron one sign, as Dale's
+  principle would: a Hebbian column has both signs before and after negation.
+  Both run side by side: ``inhibitory_mode`` ``"rows"`` (the notebook) and
+  ``"columns"``.
 - Exp 3 repeats every condition ``NUM_RUNS_PER_CONDITION`` times (fresh
   inhibitory neurons and noise each run) so the ±sd band of the notebook's
   capacity plot has something to show; the notebook ran each condition once.

@@ -330,9 +330,9 @@ def _noise_inhibitory(ctx, nums, mean, lo):
             f"{r0s:.3f} (`stable`) without noise. Negating row i makes neuron i follow the *opposite* "
             f"of its field, so the network settles in states with its {k} inhibitory bits negated: "
             f"{named} of its {len(lab)} `stable` recalls end within {DEFAULT_TOL} of a target, stored "
-            f"digit, anti-pattern or mixture with those bits negated (attractor column). Such a state "
-            f"has overlap at most 1 − 2k/N = {ceiling:.3f} with the digit itself (standard network: "
-            f"{st0:.3f}; (1 − 2f) × {st0:.3f} = {(1 - 2 * ctx.f_inh) * st0:.3f})."
+            f"digit, anti-pattern or mixture with those bits negated (attractor column). The digit with "
+            f"its inhibitory bits negated has overlap 1 − 2k/N = {ceiling:.3f} with the digit itself "
+            f"(standard network: {st0:.3f}; (1 − 2f) × {st0:.3f} = {(1 - 2 * ctx.f_inh) * st0:.3f})."
             + (" The low overlap is this sign flip, not a loss of robustness." if 2 * named >= len(lab)
                else " Fewer than half of the recalls end in such a state, so the sign flip does not "
                     "explain the low overlap alone."))
@@ -401,8 +401,8 @@ def _phase_space_inhibitory(ctx, nums):
         e0, e_rows = ent.get((ctx.std, "steps"), np.nan), ent.get((ctx.inh_rows, "steps"), np.nan)
         rel = "above" if e_rows > e0 else "below" if e_rows < e0 else "equal to"
         out.append(f"The rows-inhibitory cloud sits at lower accuracy (centroid "
-                   f"{acc.get((ctx.inh_rows, 'steps'), np.nan):.3f} in `steps`; at most "
-                   f"{_rows_ceiling(ctx):.3f} for the reason given in Experiment 1), and "
+                   f"{acc.get((ctx.inh_rows, 'steps'), np.nan):.3f} in `steps`; the digit with its "
+                   f"inhibitory bits negated scores {_rows_ceiling(ctx):.3f}, see Experiment 1), and "
                    f"its entropy centroid in `steps` ({e_rows:.5f}) is {rel} the standard network's "
                    f"({e0:.5f}).")
     inh = [n for n in (ctx.inh_rows, ctx.inh_cols) if n and (n, "steps") in rises]

@@ -371,3 +371,12 @@ def test_demo_recall_is_a_recall_and_the_failure_a_mixture():
     bad = X.recall_demo(SMALL, **X.DEMO_FAILURE)
     assert bad.attractor == "mixture" and bad.m_mixture >= A.DEFAULT_TOL
     np.testing.assert_array_equal(ok.noisy, bad.noisy)  # the same probe, two stored sets
+
+
+def test_neither_inhibitory_variant_gives_sign_constant_outputs():
+    """The docstring's claim: negated rows or columns do not make a neuron's outgoing weights one sign."""
+    mats = X.weight_matrices(SMALL, inhibitory_modes=("rows", "columns"))
+    for name, w in mats.items():
+        outgoing = [w[:, j] for j in range(N) if np.any(w[:, j])]
+        mixed = sum(bool((col > 0).any() and (col < 0).any()) for col in outgoing)
+        assert mixed > 0.9 * len(outgoing), name  # almost every neuron excites some and inhibits others
