@@ -29,13 +29,17 @@ What is kept from the notebook, and what is changed
   = 1500 single-neuron updates, neurons drawn with replacement. That is only
   1500 / 784 ≈ 1.9 sweeps, and a neuron is never visited with probability
   :math:`(1 - 1/N)^{1500} \approx e^{-1.91} \approx 0.147`, so about 15 % of
-  the pixels keep their noise whatever the network stores. ``mode="stable"``
+  the *flipped* pixels (0.147 × the noise level of all pixels) keep their noise
+  whatever the network stores. ``mode="stable"``
   (beyond the notebook) sweeps until a whole sweep flips nothing.
 - Inhibitory neurons: the notebook's code negates *rows* of W (the neuron's
   inputs: it then follows the opposite of its field, so the recalled state has
-  those bits flipped, overlap ≈ 1 − 2f = 0.6 at f = 0.2), while its comment
-  describes negated *columns* (outputs, Dale's principle). Both run side by
-  side: ``inhibitory_mode`` ``"rows"`` (the notebook) and ``"columns"``.
+  those bits flipped; the digit so flipped has overlap 1 − 2k/N = 0.602 with
+  k = 156 of 784), while its comment describes negated *columns* (the neuron's
+  outputs). Neither makes all outgoing weights of a neuron one sign, as Dale's
+  principle would: a Hebbian column has both signs before and after negation.
+  Both run side by side: ``inhibitory_mode`` ``"rows"`` (the notebook) and
+  ``"columns"``.
 - Exp 3 repeats every condition ``NUM_RUNS_PER_CONDITION`` times (fresh
   inhibitory neurons and noise each run) so the ±sd band of the notebook's
   capacity plot has something to show; the notebook ran each condition once.
@@ -56,6 +60,7 @@ from tqdm.auto import tqdm
 
 from ._validation import as_generator, as_spin_matrix, check_fraction, check_positive_int
 from .analysis import sample_entropy
+from .attractors import ATTRACTOR_LABELS, DEFAULT_TOL, chance_baselines, classify_states
 from .dynamics import add_noise, overlap
 from .engine import INHIBITORY_MODES, MODES, HopfieldNetwork, RecallResult
 
@@ -67,6 +72,10 @@ __all__ = [
     "network_label",
     "network_variants",
     "never_updated_fraction",
+    "energy_increases",
+    "attractor_count_column",
+    "classify_states",
+    "chance_baselines",
     "run_noise_robustness",
     "run_capacity",
     "run_trajectory",
@@ -80,6 +89,8 @@ __all__ = [
     "Trajectory",
     "RecallFrames",
     "RecallDemo",
+    "DEMO_RECALL",
+    "DEMO_FAILURE",
     "ExperimentResults",
 ]
 
@@ -385,7 +396,11 @@ def run_noise_robustness(config=None, patterns=None, *, seed=None, modes=None,
     -------
     pandas.DataFrame
         One row per trial and mode: ``noise, accuracy, entropy, inhibitory_fraction,
-        inhibitory_mode, network, mode, target, run, steps, converged``.
+        inhibitory_mode, network, mode, target, run, steps, converged``,
+        ``energy_increases`` (:func:`energy_increases`) and the attractor reached,
+        from :func:`~hopfield_edu.attractors.classify_states`: ``attractor, m_target,
+        nearest, m_nearest, m_majority, m_majority_ties, mixture_of, m_mixture`` (for "rows"
+        networks relative to the patterns with the inhibitory bits negated).
     """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
@@ -404,7 +419,7 @@ def run_noise_robustness(config=None, patterns=None, *, seed=None, modes=None,
             k = int(g.integers(len(P)))
             probes[noise, r] = (k, add_noise(P[k], noise, rng=g))
 
-    rows = []
+    rows, states, targets, flips = [], [], [], []
     with _progress(len(variants) * len(levels) * runs * len(modes), "noise robustness", progress) as bar:
         for frac, inh in variants:
             # Same key for rows and columns: the same neurons are inhibitory in both.
@@ -430,9 +445,45 @@ def run_noise_robustness(config=None, patterns=None, *, seed=None, modes=None,
                             "run": r,
                             "steps": res.steps,
                             "converged": res.converged,
+                            "energy_increases": energy_increases(res),
                         })
+                        states.append(res.state)
+                        targets.append(k)
+                        flips.append(_rows_flip(net, inh))
                         bar.update()
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    return pd.concat([df, _attractor_columns(states, P, targets, flips, labels)], axis=1)
+
+
+def _rows_flip(net, inh_mode):
+    """The ±1 diagonal D of a "rows" network (its attractors are D xi); all ones otherwise."""
+    d = np.ones(net.N, dtype=np.int8)
+    if inh_mode == "rows":
+        d[net.inhibitory_neurons] = -1
+    return d
+
+
+def _attractor_columns(states, patterns, targets, flips, labels) -> pd.DataFrame:
+    """Columns of :func:`~hopfield_edu.attractors.classify_states` for a list of final states."""
+    if not states:
+        return pd.DataFrame(columns=["attractor", "m_target", "nearest", "m_nearest", "m_majority",
+                                     "m_majority_ties", "mixture_of", "m_mixture"])
+    return classify_states(np.array(states), patterns, targets, flip=np.array(flips), labels=labels)
+
+
+def energy_increases(result, rtol=1e-9) -> int:
+    r"""Number of updates that raised the energy :math:`E = -\tfrac12 s^\top W s` of a recall.
+
+    With a symmetric W and zero diagonal no asynchronous update raises E (E is
+    a Lyapunov function; a tie flip keeps it equal), so a positive count
+    measures that the energy is no Lyapunov function of this network (negated
+    rows or columns make W asymmetric). Rises smaller than ``rtol`` × (1 + |E|)
+    are float rounding and are not counted. Needs ``record_energy=True``.
+    """
+    e = np.concatenate([[result.initial_energy], np.asarray(result.energy, dtype=float)])
+    if e.size < 2:
+        return 0
+    return int(np.count_nonzero(np.diff(e) > rtol * (1.0 + np.abs(e[:-1]))))
 
 
 # --------------------------------------------------------------------------- Exp 3
@@ -458,12 +509,18 @@ def run_capacity(config=None, patterns=None, *, seed=None, modes=None, inhibitor
     pandas.DataFrame
         One row per (network, mode, M, run): ``num_patterns, avg_accuracy,
         inhibitory_fraction, inhibitory_mode, network, mode, run, load``
-        (``load`` = M / N).
+        (``load`` = M / N), the number of the M probes that reached each attractor
+        (``n_target, n_other_digit, n_anti_pattern, n_mixture, n_other``, see
+        :func:`~hopfield_edu.attractors.classify_states`) and ``avg_majority``, the
+        mean overlap of the final states with the majority state sign(Σ_μ ξ^μ) of the
+        M stored patterns (ties → +1); ``n_majority`` probes ended within 0.95 of
+        that majority, ``n_majority_ties`` within 0.95 of the majority whose ties
+        go to the probe's own digit.
     """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
     pats = _pattern_dict(patterns, cfg, cfg.DIGITS_TO_STORE)
-    P = np.array(list(pats.values()))
+    labels, P = list(pats), np.array(list(pats.values()))
     too_many = [m for m in cfg.CAPACITY_TEST_PATTERNS_EXP3 if m > len(P)]
     if too_many:
         raise ValueError(f"CAPACITY_TEST_PATTERNS_EXP3 asks for {max(too_many)} patterns but only "
@@ -479,19 +536,20 @@ def run_capacity(config=None, patterns=None, *, seed=None, modes=None, inhibitor
             name = network_label(frac, inh)
             for m in cfg.CAPACITY_TEST_PATTERNS_EXP3:
                 stored = P[:m]
+                batch = []  # (row, final states, flip): labelled together, one stored set
                 for r in range(runs):
                     net = HopfieldNetwork(cfg.NUM_NEURONS, frac, _engine_mode(inh),
                                           rng=_gen(root, e, 0, _q(frac), m, r)).train(stored)
                     probes = [add_noise(p, noise, rng=_gen(root, e, 1, m, r, j))
                               for j, p in enumerate(stored)]
                     for mode in modes:
-                        acc = [overlap(net.run(x, mode=mode, max_steps=cfg.MAX_RECALL_STEPS,
-                                               max_sweeps=cfg.MAX_SWEEPS, record_energy=False,
-                                               rng=_gen(root, e, 2, m, r, j, _MODE_CODES[mode])).state, p)
-                               for j, (x, p) in enumerate(zip(probes, stored))]
+                        finals = [net.run(x, mode=mode, max_steps=cfg.MAX_RECALL_STEPS,
+                                          max_sweeps=cfg.MAX_SWEEPS, record_energy=False,
+                                          rng=_gen(root, e, 2, m, r, j, _MODE_CODES[mode])).state
+                                  for j, x in enumerate(probes)]
                         rows.append({
                             "num_patterns": m,
-                            "avg_accuracy": float(np.mean(acc)),
+                            "avg_accuracy": float(np.mean([overlap(f, p) for f, p in zip(finals, stored)])),
                             "inhibitory_fraction": frac,
                             "inhibitory_mode": inh,
                             "network": name,
@@ -499,8 +557,35 @@ def run_capacity(config=None, patterns=None, *, seed=None, modes=None, inhibitor
                             "run": r,
                             "load": m / cfg.NUM_NEURONS,
                         })
+                        batch.append((rows[-1], finals, _rows_flip(net, inh)))
                         bar.update()
+                _count_attractors(batch, stored, labels[:m])
     return pd.DataFrame(rows)
+
+
+def _count_attractors(batch, stored, labels):
+    """Add per-run attractor counts (``n_target``, ``n_mixture``, ...) and ``avg_majority`` to rows."""
+    m = len(stored)
+    states = [s for _, finals, _ in batch for s in finals]
+    flips = [d for _, finals, d in batch for _ in finals]
+    targets = [j for _ in batch for j in range(m)]
+    lab = _attractor_columns(states, stored, targets, flips, labels)
+    shape = (len(batch), m)  # row i: the M probes of batch entry i
+    kinds = lab["attractor"].to_numpy().reshape(shape)
+    major = lab["m_majority"].to_numpy(float).reshape(shape)
+    ties = lab["m_majority_ties"].to_numpy(float).reshape(shape)
+    counts = {name: (kinds == name).sum(axis=1) for name in ATTRACTOR_LABELS}
+    for i, (row, _, _) in enumerate(batch):
+        for name in ATTRACTOR_LABELS:
+            row[attractor_count_column(name)] = int(counts[name][i])
+        row["avg_majority"] = float(major[i].mean())
+        row["n_majority"] = int((major[i] >= DEFAULT_TOL).sum())
+        row["n_majority_ties"] = int((ties[i] >= DEFAULT_TOL).sum())
+
+
+def attractor_count_column(label) -> str:
+    """Column of :func:`run_capacity` counting the probes that reached ``label`` ("n_other_digit")."""
+    return "n_" + label.replace(" ", "_").replace("-", "_")
 
 
 # --------------------------------------------------------------------------- trajectory
@@ -516,6 +601,9 @@ class Trajectory:
         The two stored memories (a is the one corrupted).
     pattern_overlap : float
         Overlap between the two memories: where each "perfect memory" sits.
+    attractor : str
+        The state reached, named by :func:`~hopfield_edu.attractors.classify_states`
+        (after ``MAX_RECALL_STEPS`` updates in mode ``"steps"``: possibly not yet settled).
     """
 
     overlaps: np.ndarray
@@ -527,6 +615,7 @@ class Trajectory:
     noise: float
     label: str
     result: RecallResult
+    attractor: str = ""
 
 
 def _patterns_for(cfg, patterns, digits):
@@ -562,11 +651,13 @@ def run_trajectory(config=None, patterns=None, *, inhibitory_fraction=0.0, inhib
     probe = add_noise(a, noise, rng=_gen(root, e, 1, _q(noise)))
     res = net.run(probe, mode=mode, max_steps=cfg.MAX_RECALL_STEPS, max_sweeps=cfg.MAX_SWEEPS,
                   record_energy=True, record_overlaps=True, rng=_gen(root, e, 2, _MODE_CODES[mode]))
+    lab = _classify_one(res.state, pats, tuple(digits), digits[0], net, inhibitory_mode)
     return Trajectory(overlaps=res.overlaps, digits=tuple(digits), pattern_overlap=overlap(a, b),
                       inhibitory_fraction=float(inhibitory_fraction),
                       inhibitory_mode=inhibitory_mode if inhibitory_fraction else "none", mode=mode,
                       noise=float(noise),
-                      label=network_label(inhibitory_fraction, inhibitory_mode), result=res)
+                      label=network_label(inhibitory_fraction, inhibitory_mode), result=res,
+                      attractor=lab["attractor"])
 
 
 # --------------------------------------------------------------------------- weights
@@ -603,6 +694,19 @@ class RecallFrames:
     noise: float
     label: str
     final_overlap: float
+    train_digits: tuple = ()
+    attractor: str = ""
+    mixture_of: str = ""
+    m_mixture: float = float("nan")
+
+
+def _classify_one(state, pats, train_digits, digit, net, inh_mode):
+    """Attractor label (and best mixture) of one final state of a network storing ``train_digits``."""
+    stored = np.array([pats[d] for d in train_digits])
+    lab = classify_states([state], stored, [train_digits.index(digit)],
+                          flip=_rows_flip(net, inh_mode if net.inhibitory_neurons.size else "none"),
+                          labels=list(train_digits))
+    return lab.iloc[0]
 
 
 def _stored_digits(cfg, patterns, digit, train_digits):
@@ -634,9 +738,12 @@ def recall_frames(config=None, patterns=None, *, inhibitory_fraction=0.0, inhibi
     res = net.run(probe, mode=mode, max_steps=steps, max_sweeps=cfg.MAX_SWEEPS, record_energy=False,
                   record_every=record_every, rng=_gen(root, e, 2, _MODE_CODES[mode]))
     snaps = np.asarray(res.snapshots)
+    lab = _classify_one(res.state, pats, train_digits, digit, net, inhibitory_mode)
     return RecallFrames(frames=snaps, steps=np.arange(len(snaps)) * record_every, digit=digit,
                         noise=float(noise), label=network_label(inhibitory_fraction, inhibitory_mode),
-                        final_overlap=overlap(res.state, pats[digit]))
+                        final_overlap=overlap(res.state, pats[digit]), train_digits=train_digits,
+                        attractor=lab["attractor"], mixture_of=lab["mixture_of"],
+                        m_mixture=float(lab["m_mixture"]))
 
 
 # --------------------------------------------------------------------------- demo
@@ -653,11 +760,26 @@ class RecallDemo:
     mode: str
     overlap_before: float
     overlap_after: float
+    attractor: str = ""
+    mixture_of: str = ""
+    m_mixture: float = float("nan")
+
+
+#: The demo of ``reproduce``: a recall that is one (a 5 among two stored digits, run until stable) ...
+DEMO_RECALL = dict(digit=5, noise=0.35, train_digits=(3, 5), mode="stable")
+#: ... next to the notebook's setting, whose probe falls into the mixture of the five digits.
+DEMO_FAILURE = dict(digit=5, noise=0.35, train_digits=(0, 1, 3, 5, 8), mode="stable")
 
 
 def recall_demo(config=None, patterns=None, *, digit=5, noise=0.35, train_digits=(0, 1, 3, 5, 8),
                 inhibitory_fraction=0.0, mode="steps", seed=None) -> RecallDemo:
-    """Recall the prototype of ``digit`` with ``noise`` of its bits flipped (5 at 35 % in the notebook)."""
+    """Recall the prototype of ``digit`` with ``noise`` of its bits flipped (5 at 35 % in the notebook).
+
+    ``attractor`` names the state reached (:func:`~hopfield_edu.attractors.classify_states`):
+    the notebook's setting (the defaults; with ``mode="stable"``) ends in the mixture
+    of the five stored digits, not in the 5; :data:`DEMO_RECALL` is a setting where
+    the 5 is recalled.
+    """
     cfg = as_config(config)
     root = _root(cfg.SEED if seed is None else seed)
     train_digits, pats = _stored_digits(cfg, patterns, digit, train_digits)
@@ -669,9 +791,11 @@ def recall_demo(config=None, patterns=None, *, digit=5, noise=0.35, train_digits
     noisy = add_noise(original, noise, rng=_gen(root, e, 1, _q(noise)))
     res = net.run(noisy, mode=mode, max_steps=cfg.MAX_RECALL_STEPS, max_sweeps=cfg.MAX_SWEEPS,
                   record_energy=False, rng=_gen(root, e, 2, _MODE_CODES[mode]))
+    lab = _classify_one(res.state, pats, train_digits, digit, net, "none")
     return RecallDemo(original=original, noisy=noisy, recalled=res.state, digit=digit, noise=float(noise),
                       train_digits=train_digits, mode=mode, overlap_before=overlap(noisy, original),
-                      overlap_after=overlap(res.state, original))
+                      overlap_after=overlap(res.state, original), attractor=lab["attractor"],
+                      mixture_of=lab["mixture_of"], m_mixture=float(lab["m_mixture"]))
 
 
 # --------------------------------------------------------------------------- summaries
@@ -731,6 +855,7 @@ class ExperimentResults:
     weights: dict
     frames: list
     demo: RecallDemo
+    demo_failure: RecallDemo = None
 
 
 def run_all(config=None, *, seed=None, animation_steps=800, record_every=5,
@@ -750,6 +875,8 @@ def run_all(config=None, *, seed=None, animation_steps=800, record_every=5,
                               inhibitory_modes=cfg.INHIBITORY_MODES, seed=root)
     frames = [recall_frames(cfg, inhibitory_fraction=f, steps=animation_steps,
                             record_every=record_every, seed=root) for f in fracs]
-    demo = recall_demo(cfg, seed=root)
+    demo = recall_demo(cfg, seed=root, **DEMO_RECALL)
+    failure = recall_demo(cfg, seed=root, **DEMO_FAILURE)
     return ExperimentResults(config=cfg, seed=seed, noise=noise, capacity=capacity,
-                             trajectories=trajectories, weights=weights, frames=frames, demo=demo)
+                             trajectories=trajectories, weights=weights, frames=frames, demo=demo,
+                             demo_failure=failure)

@@ -84,19 +84,38 @@ def plot_digit(vector, ax=None, title="", shape=None, cmap="gray"):
     return fig
 
 
-def _mean_sd_lines(ax, summary, x, modes, colors):
-    for i, ((name, mode), grp) in enumerate(summary.groupby(["network", "mode"], sort=False)):
+def _mean_sd_lines(ax, summary, x, modes, colors, low=-1.0, high=1.0):
+    """One line per (network, mode): the mean, and a ±1 SD band clipped to [low, high].
+
+    Overlaps live in [−1, 1], so a band beyond that would show values no run
+    can have. Groups of a single run have no SD and get no band. Returns
+    whether any band was drawn (the legend says "mean ± SD" only then).
+    """
+    banded = False
+    for (name, mode), grp in summary.groupby(["network", "mode"], sort=False):
         grp = grp.sort_values(x)
         xs, mean, sd = grp[x].to_numpy(float), grp["mean"].to_numpy(float), grp["sd"].to_numpy(float)
-        sd = np.nan_to_num(sd)  # a single run has no SD: no band
         color = colors[name]
         ax.plot(xs, mean, color=color, linestyle=_LINESTYLES.get(mode, "-"), marker="o",
                 label=_series_label(name, mode, modes))
-        ax.fill_between(xs, mean - sd, mean + sd, color=color, alpha=0.2, linewidth=0)
+        if np.isfinite(sd).any():
+            sd = np.nan_to_num(sd)
+            ax.fill_between(xs, np.clip(mean - sd, low, high), np.clip(mean + sd, low, high),
+                            color=color, alpha=0.2, linewidth=0)
+            banded = True
+    return banded
+
+
+def _legend_title(summary, banded):
+    """'mean ± SD over n runs', or 'single run' when every group has one run."""
+    runs = summary["n"].max() if "n" in summary and len(summary) else 1
+    if not banded or runs <= 1:
+        return "Network Type (single run)" if runs <= 1 else "Network Type (mean)"
+    return f"Network Type (mean ± SD, {runs} runs)"
 
 
 def plot_noise_robustness(df, ax=None):
-    """Experiment 1: mean recall overlap against noise, with ±1 SD bands.
+    """Experiment 1: mean recall overlap against noise, with ±1 SD bands (clipped to [−1, 1]).
 
     One line per network type (colour) and recall mode (line style). Input:
     the DataFrame of :func:`~hopfield_edu.experiments.run_noise_robustness`
@@ -105,47 +124,51 @@ def plot_noise_robustness(df, ax=None):
     summary = accuracy_by_noise(df)
     fig, ax = _fig_ax(ax, (9, 6))
     modes = list(dict.fromkeys(summary["mode"]))
-    _mean_sd_lines(ax, summary, "noise", modes, network_colors(summary["network"]))
+    banded = _mean_sd_lines(ax, summary, "noise", modes, network_colors(summary["network"]))
     ax.set_title("Experiment 1: Robustness to Noise")
     ax.set_xlabel("Noise Level (Fraction of Flipped Bits)")
     ax.set_ylabel("Recall Accuracy (Overlap)")
     ax.set_ylim(-1.1, 1.1)
     ax.grid(True, alpha=0.5)
-    ax.legend(title="Network Type")
+    ax.legend(title=_legend_title(summary, banded))
     return fig
 
 
+def _series_styles(series):
+    """A distinct colour and marker per (network, mode) series."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10"]
+    return {key: (cmap(i % 10), _MARKERS[i % len(_MARKERS)]) for i, key in enumerate(series)}
+
+
 def plot_phase_space(df, ax=None, min_accuracy=0.0):
-    """Experiment 2: accuracy–entropy phase space with centroids marked and annotated.
+    """Experiment 2: accuracy–entropy phase space with the centroids marked.
 
     As in the notebook, trials with overlap ≤ ``min_accuracy`` (0: anti-patterns
-    and worse) are left out; how many is said in the legend. Centroids are the
-    mean (accuracy, entropy) of the kept trials
-    (:func:`~hopfield_edu.experiments.phase_space_centroids`).
+    and worse) are left out. Each (network, mode) series has its own colour and
+    marker; its centroid — the mean (accuracy, entropy) of the kept trials
+    (:func:`~hopfield_edu.experiments.phase_space_centroids`) — is the same
+    marker, large and outlined, and the legend gives its coordinates and how many
+    trials were dropped (a legend, not text labels, so close centroids stay readable).
     """
     cents = phase_space_centroids(df, min_accuracy)
     kept = df[df["accuracy"] > min_accuracy]
     fig, ax = _fig_ax(ax, (10, 7))
-    colors = network_colors(df["network"])
     modes = list(dict.fromkeys(df["mode"]))
-    for i, ((name, mode), grp) in enumerate(kept.groupby(["network", "mode"], sort=False)):
-        ax.scatter(grp["accuracy"], grp["entropy"], color=colors[name], alpha=0.4, s=18,
-                   marker=_MARKERS[i % len(_MARKERS)], label=_series_label(name, mode, modes))
-    for i, (_, row) in enumerate(cents.iterrows()):
+    styles = _series_styles(list(dict.fromkeys(zip(df["network"], df["mode"]))))
+    for (name, mode), grp in kept.groupby(["network", "mode"], sort=False):
+        color, marker = styles[name, mode]
+        ax.scatter(grp["accuracy"], grp["entropy"], color=color, alpha=0.35, s=18, marker=marker,
+                   label=_series_label(name, mode, modes))
+    for _, row in cents.iterrows():
         if not np.isfinite(row["accuracy"]):
             continue
-        color = colors[row["network"]]
-        ax.scatter(row["accuracy"], row["entropy"], s=250, color=color, marker="X",
+        color, marker = styles[row["network"], row["mode"]]
+        ax.scatter(row["accuracy"], row["entropy"], s=220, color=color, marker=marker,
                    edgecolor="black", linewidth=1.5, zorder=5,
-                   label=f"Centroid {_series_label(row['network'], row['mode'], modes)} "
-                         f"({row['dropped']} dropped)")
-        # Labels alternate above/below and step away so that close centroids stay readable.
-        dy = (14 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1)
-        ax.annotate(f"({row['accuracy']:.3f}, {row['entropy']:.5f})",
-                    (row["accuracy"], row["entropy"]), xytext=(0, dy), textcoords="offset points",
-                    ha="center", va="center", fontsize=9, color="black", weight="bold", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=color, alpha=0.85),
-                    arrowprops=dict(arrowstyle="-", color=color, lw=1))
+                   label=f"Centroid {_series_label(row['network'], row['mode'], modes)}: "
+                         f"({row['accuracy']:.3f}, {row['entropy']:.5f}), {row['dropped']} dropped")
     ax.axvline(0.9, color="red", linestyle="--", alpha=0.5, label="Success Threshold")
     ax.set_title("Phase Space: Trajectory Complexity with Centroid Analysis")
     ax.set_xlabel(f"Final Accuracy (Overlap > {min_accuracy:g})")
@@ -156,18 +179,22 @@ def plot_phase_space(df, ax=None, min_accuracy=0.0):
 
 
 def plot_capacity(df, ax=None):
-    """Experiment 3: average recall accuracy against the number of stored patterns (±1 SD over runs)."""
+    """Experiment 3: average recall accuracy against the number of stored patterns.
+
+    ±1 SD over runs as a band clipped to [−1, 1]; with a single run per
+    condition there is no band and the legend says "single run".
+    """
     summary = capacity_summary(df)
     fig, ax = _fig_ax(ax, (9, 6))
     modes = list(dict.fromkeys(summary["mode"]))
-    _mean_sd_lines(ax, summary, "num_patterns", modes, network_colors(summary["network"]))
+    banded = _mean_sd_lines(ax, summary, "num_patterns", modes, network_colors(summary["network"]))
     ax.set_title("Experiment 3: Memory Capacity")
     ax.set_xlabel("Number of Stored Patterns")
     ax.set_ylabel("Average Recall Accuracy")
     ax.set_ylim(-0.1, 1.1)
     ax.set_xticks(sorted(summary["num_patterns"].unique()))
     ax.grid(True, alpha=0.5)
-    ax.legend(title="Network Type")
+    ax.legend(title=_legend_title(summary, banded))
     return fig
 
 
@@ -250,14 +277,43 @@ def plot_weight_matrices(matrices, axes=None, fig=None):
     return fig
 
 
-def plot_recall_demo(demo: RecallDemo, axes=None, fig=None):
-    """The notebook's triptych: original, corrupted input, reconstructed pattern."""
-    if not isinstance(demo, RecallDemo):
-        raise TypeError(f"demo must be a RecallDemo (from recall_demo), got {type(demo).__name__}")
-    fig, axes = _fig_axes(axes, 3, (10, 3.8), fig)
-    plot_digit(demo.original, axes[0], title=f"Original Pattern ('{demo.digit}')")
-    plot_digit(demo.noisy, axes[1], title=f"Corrupted Input ({demo.noise:.0%} Noise)\n"
-                                         f"overlap {demo.overlap_before:.3f}")
-    plot_digit(demo.recalled, axes[2], title=f"Reconstructed Pattern\noverlap {demo.overlap_after:.3f}")
+def _attractor_caption(demo):
+    """'recalled the 5' / 'mixture state 0+1+3+5+8' / ... for a panel title."""
+    kind = getattr(demo, "attractor", "")
+    if kind == "target":
+        return f"recalled the '{demo.digit}'"
+    if kind == "mixture":
+        return f"mixture state ({demo.mixture_of}), not the '{demo.digit}'"
+    if kind:
+        return f"{kind}, not the '{demo.digit}'"
+    return ""
+
+
+def plot_recall_demo(demo, axes=None, fig=None):
+    """The notebook's triptych: original, corrupted input, reconstructed pattern.
+
+    ``demo`` is a :class:`~hopfield_edu.experiments.RecallDemo` or a list of them
+    (one row each, e.g. a recall next to a failure); the third panel names the
+    attractor the recall reached (target, mixture state, ...).
+    """
+    demos = list(demo) if isinstance(demo, (list, tuple)) else [demo]
+    for d in demos:
+        if not isinstance(d, RecallDemo):
+            raise TypeError(f"demo must be a RecallDemo (from recall_demo), got {type(d).__name__}")
+    rows = len(demos)
+    if axes is None:
+        fig = fig if fig is not None else Figure(figsize=(10, 3.8 * rows), layout="constrained")
+        axes = np.atleast_2d(fig.subplots(rows, 3))
+    else:
+        fig, flat = _fig_axes(axes, 3 * rows, None)
+        axes = np.reshape(flat, (rows, 3))
+    for d, (a0, a1, a2) in zip(demos, axes):
+        stored = ", ".join(map(str, d.train_digits))
+        plot_digit(d.original, a0, title=f"Original Pattern ('{d.digit}')\nstored: {stored}")
+        plot_digit(d.noisy, a1, title=f"Corrupted Input ({d.noise:.0%} Noise)\n"
+                                      f"overlap {d.overlap_before:.3f}")
+        caption = _attractor_caption(d)
+        plot_digit(d.recalled, a2, title=f"Reconstructed Pattern\noverlap {d.overlap_after:.3f}"
+                                         + (f"\n{caption}" if caption else ""))
     fig.suptitle("Visual Demonstration of Associative Memory Recall")
     return fig

@@ -237,3 +237,146 @@ def test_run_all_small():
     assert len(res.trajectories) == 3 and len(res.frames) == 2
     assert res.frames[0].frames.shape == (5, 784)
     pd.testing.assert_frame_equal(res.noise, X.run_noise_robustness(SMALL, progress=False))
+
+
+# --------------------------------------------------------------------------- attractors
+from hopfield_edu import attractors as A  # noqa: E402
+from hopfield_edu.engine import HopfieldNetwork  # noqa: E402
+from hopfield_edu.patterns import random_patterns  # noqa: E402
+from hopfield_edu.physics import symmetric_mixture  # noqa: E402
+
+
+def _flip(x, k, rng):
+    """x with exactly k distinct bits negated."""
+    y = np.array(x, dtype=np.int64)
+    y[rng.choice(y.size, size=k, replace=False)] *= -1
+    return y
+
+
+def test_majority_state_against_its_definition():
+    rng = np.random.default_rng(0)
+    xi = random_patterns(4, 101, rng=rng)
+    # odd subsets: the symmetric mixture of the physics module (np.sign, never 0)
+    np.testing.assert_array_equal(A.majority_state(xi[:3]), symmetric_mixture(xi, (0, 1, 2)))
+    # even: a tie (sum 0) is +1 by the course's rule, or the tie-breaker's pixel
+    total = xi.sum(axis=0)
+    maj = A.majority_state(xi)
+    assert np.all(maj[total == 0] == 1) and np.all(maj[total != 0] == np.sign(total[total != 0]))
+    broken = A.majority_state(xi, tie_break=xi[2])
+    np.testing.assert_array_equal(broken[total == 0], xi[2][total == 0])
+
+
+def test_classify_states_names_each_kind_of_state():
+    rng = np.random.default_rng(1)
+    xi = random_patterns(5, 400, rng=rng)
+    states = [
+        _flip(xi[0], 2, rng),                        # target with 2 flips
+        _flip(xi[3], 3, rng),                        # another stored pattern
+        -xi[1],                                      # an anti-pattern
+        A.majority_state(xi),                        # the majority of all five
+        A.majority_state(xi[[0, 2, 4]]),             # the majority of a subset
+        random_patterns(1, 400, rng=rng)[0],         # unrelated
+    ]
+    lab = A.classify_states(states, xi, [0, 0, 0, 0, 0, 0], labels=list("abcde"))
+    assert lab["attractor"].tolist() == ["target", "other digit", "anti-pattern", "mixture", "mixture",
+                                         "other"]
+    assert lab["mixture_of"].iloc[3] == "a+b+c+d+e" and lab["mixture_of"].iloc[4] == "a+c+e"
+    assert lab["nearest"].iloc[1] == "d"
+    # every overlap column against the definition m = a.b / N
+    s = np.array(states)
+    np.testing.assert_allclose(lab["m_target"], s @ xi[0] / 400)
+    np.testing.assert_allclose(lab["m_majority"], s @ A.majority_state(xi) / 400)
+    np.testing.assert_allclose(lab["m_nearest"], (s @ xi.T / 400).max(axis=1))
+    assert lab["m_mixture"].iloc[3] == 1.0 and lab["m_mixture"].iloc[5] < 0.5
+
+
+def test_classify_states_tolerance_and_ties():
+    rng = np.random.default_rng(2)
+    xi = random_patterns(4, 200, rng=rng)
+    # tol 0.95 on N = 200: 5 flips (m = 0.95) is the target, 6 flips (m = 0.94) is not
+    five, six = _flip(xi[1], 5, rng), _flip(xi[1], 6, rng)
+    lab = A.classify_states([five, six], xi, [1, 1])
+    assert lab["attractor"].iloc[0] == "target" and lab["attractor"].iloc[1] != "target"
+    # an even set's majority with its ties given to the target is a mixture, named so
+    tied = A.majority_state(xi, tie_break=xi[2])
+    lab = A.classify_states([tied], xi, [2])
+    assert lab["attractor"].iloc[0] == "mixture" and lab["mixture_of"].iloc[0] == "0+1+2+3 (ties→2)"
+    assert lab["m_majority_ties"].iloc[0] == 1.0
+    assert lab["m_majority"].iloc[0] == pytest.approx(tied @ A.majority_state(xi) / 200)
+    with pytest.raises(ValueError, match="targets"):
+        A.classify_states([tied], xi, [7])
+
+
+def test_classify_states_rows_networks_compare_with_negated_bits():
+    rng = np.random.default_rng(3)
+    xi = random_patterns(2, 300, rng=rng)
+    d = np.ones(300, dtype=np.int64)
+    d[rng.choice(300, size=60, replace=False)] = -1
+    state = d * xi[0]
+    assert A.classify_states([state], xi, [0])["attractor"].iloc[0] == "other"
+    assert A.classify_states([state], xi, [0], flip=d)["attractor"].iloc[0] == "target"
+    # and this is what a one-pattern "rows" network reaches (the engine's attractor)
+    net = HopfieldNetwork(300, 0.2, "rows", rng=0).train(xi[:1])
+    final = net.run(xi[0], mode="stable", rng=0, record_energy=False).state
+    dn = np.ones(300, dtype=np.int64)
+    dn[net.inhibitory_neurons] = -1
+    np.testing.assert_array_equal(final, dn * xi[0])
+
+
+def test_chance_baselines_against_definitions():
+    protos = mnist_prototypes([0, 1, 2, 8])
+    xi = np.array(list(protos.values()))
+    base = A.chance_baselines(xi, num_random=2000, rng=0)
+    white = (xi == 1).mean(axis=1)
+    np.testing.assert_allclose(base["blank"], 1 - 2 * white)          # all-black image
+    assert np.all(np.abs(base["random_mean"]) < 4 / np.sqrt(N * 2000))
+    np.testing.assert_allclose(base["random_sd"], 1 / np.sqrt(N), rtol=0.1)
+    np.testing.assert_allclose(base["majority"], xi @ A.majority_state(xi) / N)
+    d = np.ones(N)
+    d[:156] = -1
+    flipped = A.chance_baselines(xi, num_random=10, flip=d, rng=0)
+    np.testing.assert_allclose(flipped["ceiling"], 1 - 2 * 156 / N)
+    np.testing.assert_allclose(flipped["blank"], xi @ -d / N)
+
+
+def test_energy_increases_counts_rises_only():
+    res = type("R", (), {})()
+    res.initial_energy, res.energy = -1.0, np.array([-2.0, -1.5, -1.5 + 1e-13, -3.0, -2.0])
+    assert X.energy_increases(res) == 2  # -2 -> -1.5 and -3 -> -2; the 1e-13 rise is rounding
+    xi = np.array(list(mnist_prototypes([0, 1, 2, 8]).values()))
+    probe = _flip(xi[0], 150, np.random.default_rng(0))
+    std = HopfieldNetwork(N).train(xi).run(probe, mode="stable", rng=1)
+    rows = HopfieldNetwork(N, 0.2, "rows", rng=0).train(xi).run(probe, mode="stable", rng=1)
+    assert X.energy_increases(std) == 0 and X.energy_increases(rows) > 0
+    e = np.concatenate([[rows.initial_energy], rows.energy])
+    assert X.energy_increases(rows) == np.count_nonzero(np.diff(e) > 1e-6)
+
+
+def test_experiment_tables_carry_the_attractor_reached():
+    noise = X.run_noise_robustness(SMALL, progress=False)
+    assert set(noise["attractor"]) <= set(A.ATTRACTOR_LABELS)
+    std = noise[noise["network"] == "Standard"]
+    assert (std["energy_increases"] == 0).all()  # symmetric W: E never rises
+    cap = X.run_capacity(SMALL, progress=False)
+    counts = cap[[X.attractor_count_column(lb) for lb in A.ATTRACTOR_LABELS]].sum(axis=1)
+    np.testing.assert_array_equal(counts, cap["num_patterns"])
+    # M = 3 digits, run until stable: every probe ends in the majority of the three
+    three = cap[(cap["network"] == "Standard") & (cap["mode"] == "stable") & (cap["num_patterns"] == 3)]
+    assert (three["n_mixture"] == 3).all() and np.allclose(three["avg_majority"], 1.0)
+
+
+def test_demo_recall_is_a_recall_and_the_failure_a_mixture():
+    ok = X.recall_demo(SMALL, **X.DEMO_RECALL)
+    assert ok.attractor == "target" and ok.overlap_after >= A.DEFAULT_TOL
+    bad = X.recall_demo(SMALL, **X.DEMO_FAILURE)
+    assert bad.attractor == "mixture" and bad.m_mixture >= A.DEFAULT_TOL
+    np.testing.assert_array_equal(ok.noisy, bad.noisy)  # the same probe, two stored sets
+
+
+def test_neither_inhibitory_variant_gives_sign_constant_outputs():
+    """The docstring's claim: negated rows or columns do not make a neuron's outgoing weights one sign."""
+    mats = X.weight_matrices(SMALL, inhibitory_modes=("rows", "columns"))
+    for name, w in mats.items():
+        outgoing = [w[:, j] for j in range(N) if np.any(w[:, j])]
+        mixed = sum(bool((col > 0).any() and (col < 0).any()) for col in outgoing)
+        assert mixed > 0.9 * len(outgoing), name  # almost every neuron excites some and inhibits others

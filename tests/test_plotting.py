@@ -49,12 +49,12 @@ def test_noise_robustness_lines_are_group_means(results):
 
 def test_noise_robustness_band_is_mean_plus_minus_sd():
     df = pd.DataFrame({"network": ["S"] * 4, "mode": ["steps"] * 4, "noise": [0.0, 0.0, 0.1, 0.1],
-                       "accuracy": [1.0, 0.6, 0.2, 0.4]})
+                       "accuracy": [0.9, 0.5, 0.2, 0.4]})
     fig = P.plot_noise_robustness(df)
     band = fig.axes[0].collections[0]
     ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
-    sd0 = np.std([1.0, 0.6], ddof=1)
-    assert ys.max() == pytest.approx(0.8 + sd0)
+    sd0 = np.std([0.9, 0.5], ddof=1)
+    assert ys.max() == pytest.approx(0.7 + sd0)
     assert ys.min() == pytest.approx(0.3 - np.std([0.2, 0.4], ddof=1))
 
 
@@ -76,11 +76,47 @@ def test_phase_space_centroids_are_marked_at_the_means(results):
     assert len(centroid) == 1
     np.testing.assert_allclose(centroid[0].get_offsets()[0],
                                [sel["accuracy"].mean(), sel["entropy"].mean()])
-    assert any(t.get_text().startswith(f"({sel['accuracy'].mean():.3f},") for t in ax.texts)
+    assert f"({sel['accuracy'].mean():.3f}, {sel['entropy'].mean():.5f})" in centroid[0].get_label()
     # no dropped (m <= 0) trial appears among the scattered points
     points = np.concatenate([c.get_offsets() for c in ax.collections
                              if not c.get_label().startswith("Centroid")])
     assert (points[:, 0] > 0).all() and len(points) == len(kept)
+
+
+def test_phase_space_centroids_have_distinct_styles_and_a_legend_not_labels(results):
+    fig = P.plot_phase_space(results.noise)
+    ax = fig.axes[0]
+    cents = [c for c in ax.collections if c.get_label().startswith("Centroid")]
+    assert len(cents) == results.noise.groupby(["network", "mode"]).ngroups == 6
+    colors = {tuple(np.round(c.get_facecolor()[0], 6)) for c in cents}
+    markers = {c.get_paths()[0].vertices.tobytes() for c in cents}
+    assert len(colors) == len(cents) and len(markers) == len(cents)
+    assert len(ax.texts) == 0  # no overlapping text labels: the numbers are in the legend
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert all(c.get_label() in legend for c in cents)
+
+
+def test_single_run_has_no_band_and_no_sd_in_the_legend():
+    df = pd.DataFrame({"network": ["S"] * 3, "mode": ["steps"] * 3, "noise": [0.0, 0.1, 0.2],
+                       "accuracy": [1.0, 0.8, 0.3]})
+    ax = P.plot_noise_robustness(df).axes[0]
+    assert len(ax.collections) == 0
+    title = ax.get_legend().get_title().get_text()
+    assert "single run" in title and "SD" not in title
+    cap = pd.DataFrame({"network": ["S"] * 2, "mode": ["steps"] * 2, "num_patterns": [1, 2],
+                        "avg_accuracy": [1.0, 0.9]})
+    ax = P.plot_capacity(cap).axes[0]
+    assert len(ax.collections) == 0 and "single run" in ax.get_legend().get_title().get_text()
+
+
+def test_sd_bands_are_clipped_to_the_overlap_range():
+    # two runs at 1.0 and 0.2: mean 0.6, SD 0.566, so mean + SD = 1.166 > 1
+    df = pd.DataFrame({"network": ["S"] * 4, "mode": ["steps"] * 4, "noise": [0.0, 0.0, 0.5, 0.5],
+                       "accuracy": [1.0, 0.2, -1.0, -0.1]})
+    ax = P.plot_noise_robustness(df).axes[0]
+    ys = np.concatenate([p.vertices[:, 1] for p in ax.collections[0].get_paths()])
+    assert ys.max() == pytest.approx(1.0) and ys.min() == pytest.approx(-1.0)
+    assert "mean ± SD, 2 runs" in ax.get_legend().get_title().get_text()
 
 
 def test_trajectories_weights_and_demo(results):
@@ -98,6 +134,12 @@ def test_trajectories_weights_and_demo(results):
     shown = [ax.get_images()[0].get_array() for ax in fig.axes if ax.get_images()]
     np.testing.assert_array_equal(shown[1], results.demo.noisy.reshape(28, 28))
     np.testing.assert_array_equal(shown[2], results.demo.recalled.reshape(28, 28))
+
+    fig = P.plot_recall_demo([results.demo, results.demo_failure])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 6
+    assert titles[2].endswith("recalled the '5'") and results.demo.attractor == "target"
+    assert "mixture state (0+1+3+5+8)" in titles[5] and results.demo_failure.attractor == "mixture"
 
 
 def test_bad_inputs():

@@ -127,3 +127,207 @@ def test_force_never_writes_through_a_link(tmp_path, capsys):
     assert main(["reproduce", "--out", str(work), "--quick", "--force", "--no-progress"]) == 2
     assert "link" in capsys.readouterr().err
     assert outside.read_text() == "keep me"
+
+
+# --------------------------------------------------------------------------- the readings
+def _tables(text, first):
+    """Every markdown table whose header starts with ``| first |``, as lists of row dicts."""
+    out, lines = [], text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"| {first} |"):
+            header = [c.strip() for c in line.strip("|").split("|")]
+            rows = []
+            for row in lines[i + 2:]:
+                if not row.startswith("|"):
+                    break
+                rows.append([c.strip() for c in row.strip("|").split("|")])
+            out.append((header, rows))
+    return out
+
+
+def _cell_counts(cell):
+    """'mixture 2/3, other 1/3' -> {'mixture': 2, 'other': 1}."""
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"([a-z][a-z -]*?) (\d+)/\d+", cell)}
+
+
+def _series_cells(header, row):
+    """{(network, mode): (overlap cell, attractor cell)} of one wide-table row."""
+    out = {}
+    for j, name in enumerate(header):
+        if " · " in name:
+            network, mode = name.split(" · ")
+            out[network, mode] = (row[j], row[j + 1])
+    return out
+
+
+def test_attractor_columns_match_the_trial_tables(outdir):
+    text = (outdir / "report.md").read_text(encoding="utf-8")
+    trials = pd.read_csv(outdir / "noise_robustness.csv")
+    header, rows = _tables(text, "noise")[1]  # all conditions
+    assert len(rows) == trials["noise"].nunique()
+    for row in rows:
+        level = float(row[0])
+        assert float(row[1]) == pytest.approx(1 - 2 * int(level * 784) / 784, abs=5e-4)  # the probe
+        for (network, mode), (overlap_cell, attr_cell) in _series_cells(header, row).items():
+            sel = trials[(np.isclose(trials["noise"], level)) & (trials["network"] == network)
+                         & (trials["mode"] == mode)]
+            assert float(overlap_cell.split(" ± ")[0]) == pytest.approx(sel["accuracy"].mean(), abs=5e-4)
+            assert _cell_counts(attr_cell) == sel["attractor"].value_counts().to_dict()
+    cap = pd.read_csv(outdir / "capacity.csv")
+    header, rows = _tables(text, "M")[1]
+    for row in rows:
+        m = int(row[0])
+        for (network, mode), (overlap_cell, attr_cell) in _series_cells(header, row).items():
+            sel = cap[(cap["num_patterns"] == m) & (cap["network"] == network) & (cap["mode"] == mode)]
+            expected = {lb: int(sel[f"n_{lb.replace(' ', '_').replace('-', '_')}"].sum())
+                        for lb in ["target", "other digit", "anti-pattern", "mixture", "other"]}
+            assert _cell_counts(attr_cell) == {k: v for k, v in expected.items() if v}
+            assert float(overlap_cell.split(" ± ")[0]) == pytest.approx(sel["avg_accuracy"].mean(), abs=5e-4)
+
+
+def test_capacity_reading_agrees_with_its_table(outdir):
+    text = (outdir / "report.md").read_text(encoding="utf-8")
+    cap = pd.read_csv(outdir / "capacity.csv")
+    std = cap[(cap["network"] == "Standard") & (cap["mode"] == "stable")]
+    curve = std.groupby("num_patterns")["avg_accuracy"].mean()
+    probes = std.groupby("num_patterns")["num_patterns"].sum()
+    in_major = std.groupby("num_patterns")["n_majority"].sum()
+    # "For M = 3, 5, ... every probe ends in the single majority state"
+    found = re.search(r"For M = ([\d, ]+) every probe ends in the single majority state", text)
+    odd_all = [m for m in curve.index if m >= 3 and m % 2 == 1 and in_major[m] == probes[m]]
+    if odd_all:
+        assert found and [int(x) for x in found.group(1).split(", ")] == odd_all
+        # ... and the majority, computed here from the digits, is where they are: overlap 1 with it
+        assert np.allclose(std[std["num_patterns"].isin(odd_all)]["avg_majority"], 1.0)
+    else:
+        assert not found
+    # the zig-zag sentence names exactly the even M above their odd neighbours
+    peaks = [m for m in curve.index if m >= 4 and m % 2 == 0 and m - 1 in curve.index
+             and curve[m] > max(curve[m - 1], curve.get(m + 1, -np.inf))]
+    zig = re.search(r"The curve zig-zags: at M = ([\d, ]+) the overlap", text)
+    assert (zig is not None) == bool(peaks)
+    if peaks:
+        assert [int(x) for x in zig.group(1).split(", ")] == peaks
+    first, last = curve.index[0], curve.index[-1]
+    assert (f"m = {curve[first]:.3f} at M = {first} and {curve[last]:.3f} at M = {last}") in text
+    # the blank-image baseline column, from the digits themselves
+    from hopfield_edu.data import mnist_prototypes
+
+    protos = mnist_prototypes(list(range(10)))
+    header, rows = _tables(text, "M")[0]
+    for row in rows:
+        m = int(row[0])
+        blank = np.mean([1 - 2 * np.mean(protos[d] == 1) for d in range(m)])
+        assert float(row[header.index("blank image")]) == pytest.approx(blank, abs=5e-4)
+
+
+def test_noise_reading_agrees_with_its_tables(outdir):
+    text = (outdir / "report.md").read_text(encoding="utf-8")
+    trials = pd.read_csv(outdir / "noise_robustness.csv")
+    clean = trials[trials["noise"] == 0]
+    s, st = (clean[(clean["network"] == "Standard") & (clean["mode"] == m)]["accuracy"].mean()
+             for m in ("steps", "stable"))
+    assert f"the standard network ends at m = {s:.3f} (`steps`) / {st:.3f} (`stable`)" in text
+    from hopfield_edu.data import mnist_prototypes
+
+    protos = mnist_prototypes([0, 1, 2, 8])
+    blank = np.mean([1 - 2 * np.mean(p == 1) for p in protos.values()])
+    assert f"An all-black image already has overlap {blank:.3f}" in text
+    pairs = [protos[a] @ protos[b] / 784 for i, a in enumerate([0, 1, 2, 8]) for b in [0, 1, 2, 8][i + 1:]]
+    assert f"mean overlap between two of them {np.mean(pairs):.3f}" in text
+    # energy rises: counted per trace in the CSV, quoted in the centroid table
+    for (network, mode), grp in trials.groupby(["network", "mode"]):
+        rises = int((grp["energy_increases"] > 0).sum())
+        assert re.search(rf"\| {re.escape(network)} \| {mode} \|.*\| {rises}/{len(grp)} traces,", text)
+    std_rises = trials[trials["network"] == "Standard"]["energy_increases"]
+    assert (std_rises == 0).all()  # a symmetric W never raises E: the Lyapunov property holds
+    # the entropy sentence is written only when the centroids support it
+    cents = pd.read_csv(outdir / "centroids.csv").set_index(["network", "mode"])
+    inh = [n for n in trials["network"].unique() if n != "Standard"]
+    rises = [(trials[(trials["network"] == n) & (trials["mode"] == "steps")]["energy_increases"] > 0).any()
+             for n in inh]
+    higher = all(cents.loc[(n, "steps"), "entropy"] > cents.loc[("Standard", "steps"), "entropy"] for n in inh)
+    assert ("E is no Lyapunov function" in text) == any(rises)
+    assert ("Both inhibitory variants, whose traces are not monotonic, have a higher entropy" in text) == (
+        all(rises) and higher)
+    # no number written by hand, no "15 % of the pixels" (it is 15 % of the *flipped* pixels)
+    assert "≈ 0.6" not in text and "of the pixels keep their noise" not in text
+    assert "of the *flipped* pixels keep their noise" in text
+
+
+def test_demo_is_a_recall_and_the_failure_is_named(outdir):
+    from hopfield_edu import experiments as X
+
+    text = (outdir / "report.md").read_text(encoding="utf-8")
+    cfg = X.CONFIG.replace(NUM_RUNS_PER_CONDITION=3, SEED=3)
+    ok = X.recall_demo(cfg, **X.DEMO_RECALL)
+    bad = X.recall_demo(cfg, **X.DEMO_FAILURE)
+    # the definitions, independently of the labelling code
+    assert ok.recalled @ ok.original / 784 >= 0.95
+    from hopfield_edu.data import mnist_prototypes
+
+    stored = np.array([mnist_prototypes([d])[d] for d in bad.train_digits])
+    majority = np.sign(stored.sum(axis=0))  # five digits: no ties
+    assert bad.recalled @ majority / 784 >= 0.95 and bad.recalled @ bad.original / 784 < 0.95
+    assert (f"overlap {ok.overlap_before:.3f} → {ok.overlap_after:.3f}; it is recalled: the final state "
+            f"is the {ok.digit}") in text
+    assert (f"overlap {bad.overlap_before:.3f} → {bad.overlap_after:.3f}; it is **not** recalled: the "
+            "final state is the mixture state 0+1+3+5+8") in text
+
+
+def test_a_single_run_report_shows_no_sd():
+    from hopfield_edu import experiments as X
+    from hopfield_edu import readings as R
+
+    cfg = X.CONFIG.replace(NUM_RUNS_PER_CONDITION=1, NOISE_LEVELS_EXP1=(0.0, 0.3),
+                           CAPACITY_TEST_PATTERNS_EXP3=(1, 2, 3, 4))
+    res = X.run_all(cfg, animation_steps=40, record_every=20, progress=False)
+    ctx = R.context(res)
+    text = "\n".join(sec.markdown for sec in R.sections(ctx, ("a.gif", "b.gif")))
+    tables = [line for line in text.splitlines() if line.startswith("|")]
+    assert tables and not any("±" in line for line in tables)  # one run: no SD in any cell
+    assert "Mean ± SD" not in text and "SD over" not in text
+    assert "Single runs (one per condition, so no SD)" in text
+    assert "1 run per condition" in text
+
+
+def test_docs_numbers_are_recomputed(outdir):
+    """Every number docs/experiments.md quotes about the readings, recomputed (and the run agrees)."""
+    from pathlib import Path
+
+    from hopfield_edu.attractors import majority_state
+    from hopfield_edu.data import mnist_prototypes
+    from hopfield_edu.engine import HopfieldNetwork
+    from hopfield_edu.experiments import never_updated_fraction
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+    protos = mnist_prototypes(list(range(10)))
+    xi = np.array([protos[d] for d in range(10)])
+    blank = 1 - 2 * (xi == 1).mean(axis=1)
+    assert f"by {blank.min():.2f}–{blank.max():.2f}" in flat
+    assert f"({blank[[0, 1, 2, 8]].mean():.3f} on average for 0, 1, 2, 8)" in flat
+    major = [np.mean(xi[:m] @ majority_state(xi[:m]) / 784) for m in range(3, 11)]
+    assert f"is {min(major):.2f}–{max(major):.2f} for M = 3 … 10" in flat
+    four = xi[:4]
+    ties = np.mean([p @ majority_state(four, tie_break=p) / 784 for p in four])
+    assert f"mean overlap {ties:.3f} instead of {major[1]:.3f}" in flat
+    net = HopfieldNetwork(784).train(xi[[0, 1, 2, 8]])
+    unstable = [int(np.count_nonzero(np.where(net.local_field(p) >= 0, 1, -1) != p))
+                for p in xi[[0, 1, 2, 8]]]
+    assert f"{min(unstable)}–{max(unstable)} pixels whose field disagrees" in flat
+    u = never_updated_fraction(784, 1500)
+    assert f"≈ {u:.3f}" in flat and f"= {1 - 2 * 0.1 * u:.3f}" in flat
+    assert f"1 − 2k/N = {1 - 2 * int(0.2 * 784) / 784:.3f} for k = {int(0.2 * 784)} of 784" in flat
+    # the claims about the run, against this run's tables
+    cap = pd.read_csv(outdir / "capacity.csv")
+    std = cap[(cap["network"] == "Standard") & (cap["mode"] == "stable")].assign(
+        probes=lambda d: d["num_patterns"]).groupby("num_patterns").sum(numeric_only=True)
+    assert "M = 3, 5, 7, 9 every probe ends in the single majority state" in flat
+    assert all(std.loc[m, "n_majority"] == std.loc[m, "probes"] for m in (3, 5, 7, 9))
+    assert "at M = 4 every probe does" in flat and std.loc[4, "n_majority_ties"] == std.loc[4, "probes"]
+    assert all(std.loc[m, "n_target"] == std.loc[m, "probes"] for m in (1, 2))  # "one or two are recalled"
+    trials = pd.read_csv(outdir / "noise_robustness.csv")
+    clean = trials[(trials["network"] == "Standard") & (trials["mode"] == "stable") & (trials["noise"] == 0)]
+    assert "every probe ends in the majority of the four digits" in flat
+    assert (clean["attractor"] == "mixture").all() and clean["mixture_of"].str.startswith("0+1+2+8").all()
