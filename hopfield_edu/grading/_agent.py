@@ -109,8 +109,10 @@ class Agent:
         return where
 
     def _error(self, exc):
+        # A SyntaxError's str() names IPython's internal file: say "cell N, line L" instead.
+        message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc)
         return {"type": type(exc).__name__, "module": type(exc).__module__,
-                "message": str(exc)[:2000], "where": self._where(exc)}
+                "message": message[:2000], "where": self._where(exc)}
 
     # -- operations ---------------------------------------------------------------
     def op_run_cell(self, req):

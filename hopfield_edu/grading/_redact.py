@@ -16,6 +16,7 @@ Next to the package lie the sandbox's agent and the wire-format module it loads.
 from __future__ import annotations
 
 import ast
+import atexit
 import hashlib
 import os
 import shutil
@@ -106,6 +107,7 @@ def build_library(graded_names, all_check_names) -> Path:
     if key in _CACHE and _CACHE[key].is_dir():
         return _CACHE[key]
     root = Path(tempfile.mkdtemp(prefix="hopfield-lib-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     os.chmod(root, 0o755)
     target = root / "hopfield_edu"
     shutil.copytree(_PACKAGE, target, ignore=shutil.ignore_patterns(
