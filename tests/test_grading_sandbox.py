@@ -164,3 +164,29 @@ def test_plan_runs_course_cells_and_only_the_helpers_needed():
     assert parse_test_cell("check_x(x)\ncheck_update_state(update_state, seed=7)\n"
                             "check_add_noise(f(), seed=int('3'))", CHECKS) == \
         [("update_state", {"seed": 7}), ("add_noise", {})]
+
+
+@pytest.mark.filterwarnings("ignore:just a warning")
+def test_in_kernel_and_sandboxed_routes_give_the_same_verdict():
+    """The notebook's own test cell (the student's kernel) and the grader (the sandbox) run
+    the same checks through the same runner: same status, hint id and message."""
+    from hopfield_edu.grading.checks import POINTS, run_check
+    from test_grading_attacks import ATTACKS
+
+    setup = "import numpy as np\nimport hopfield_edu\n"
+    for attack in ("honest", "one_wrong", "import_reference", "honest_but_warns", "untouched_stubs"):
+        cells = ATTACKS[attack][0]
+        sources = [cells.get(n, f"def {n}(*a, **k):\n    raise NotImplementedError('Student exercise')")
+                   for n in ASSIGNMENTS["assignment1"]]
+        ns: dict = {}
+        exec(setup + "\n".join(sources), ns)  # the student's own kernel
+        nb = _notebook(setup, *sources)
+        for cell in nb.cells[1:]:
+            cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False}
+        with GradingSession(nb, "assignment1") as s:
+            for name in ASSIGNMENTS["assignment1"]:
+                local = run_check(name, ns.get(name), CHECKS[name], POINTS[name],
+                                  blocked=ASSIGNMENTS["assignment1"])
+                remote = s.verdict(name)
+                assert (local.status, local.hint_id, local.message) == \
+                    (remote.status, remote.hint_id, remote.message), (attack, name)

@@ -7,6 +7,7 @@ notebook, several functions judged per run.
 """
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,7 @@ def test_syntax_error_in_a_function_cell_is_explained(tmp_path):
     assert proc.returncode == 1
     line = next(ln for ln in proc.stdout.splitlines() if "compute_energy" in ln)
     assert line.startswith("FAIL compute_energy:") and "SyntaxError" in line
+    assert "ipython-input" not in line and re.search(r"cell \d+, line 1", line), line
     assert "PASS train_hopfield" in proc.stdout
 
 
