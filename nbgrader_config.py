@@ -38,19 +38,30 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
 from hopfield_edu.grading.nbgrader_glue import (  # noqa: E402
     HideTestCode,
     NotesCsvExport,
+    RestoreCourseCells,
     SaveTrustedNotes,
     TrustedExecute,
 )
 
+# The nbgrader metadata of a submission is the student's to tamper with: restore it from the
+# source first (and put back deleted test cells), then nbgrader's own sanitizing.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, RestoreCourseCells, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata, SaveTrustedNotes,

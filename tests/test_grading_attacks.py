@@ -247,6 +247,29 @@ except OSError as exc:
 }
 
 
+def _tamper_metadata(nb):
+    """Promote the (wrong) update_state solution cell to a 100-point test cell; add a bonus cell."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "update_state":
+            meta.update({"grade": True, "solution": False, "points": 100})
+    nb.cells.append(nbformat.v4.new_code_cell("print('free points')", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "bonus",
+        "schema_version": 3}}))
+    return nb
+
+
+def _delete_test_cell(nb):
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_update_state"]
+    return nb
+
+
+ATTACKS["tampered_metadata"] = ({**CORRECT, "update_state": WRONG["update_state"]}, {},
+                                {**FULL, "update_state": 0})
+ATTACKS["deleted_test_cell"] = (dict(CORRECT), {}, FULL)
+EDITS = {"tampered_metadata": _tamper_metadata, "deleted_test_cell": _delete_test_cell}
+
+
 def _digest_tree(root: Path, skip=()):
     out = {}
     for p in sorted(root.rglob("*")):
@@ -281,6 +304,7 @@ def make_course(tmp: Path, attacks: dict):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if gid in cells:
                 cell.source = cells[gid].replace("{course}", str(course)).replace("{repo}", str(ROOT))
+        nb = EDITS.get(student, lambda x: x)(nb)
         folder = course / "submitted" / student / A
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{A}.ipynb")

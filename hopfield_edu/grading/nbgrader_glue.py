@@ -36,7 +36,8 @@ from traitlets import Bool, Dict, Float, Unicode
 from .checks import ASSIGNMENTS, CHECKS, POINTS
 from .notebook import is_test_cell, read_notebook, test_cell_checks
 
-__all__ = ["TrustedExecute", "SaveTrustedNotes", "HideTestCode", "NotesCsvExport", "grade_notebook",
+__all__ = ["RestoreCourseCells", "TrustedExecute", "SaveTrustedNotes", "HideTestCode", "NotesCsvExport",
+           "grade_notebook",
            "apply_outcome", "OUTCOME_FILE", "NOTE_PREFIX"]
 
 OUTCOME_FILE = "hopfield_grading.json"
@@ -131,6 +132,66 @@ def apply_outcome(nb, outcome: dict) -> None:
             if text:
                 cell.outputs.append(new_output("stream", name="stdout", text=text))
         cell.execution_count = None
+
+
+class RestoreCourseCells(NbGraderPreprocessor):
+    """Sanitize step, before nbgrader's OverwriteCells: the nbgrader metadata of every cell
+    comes from the source notebook, never from the submission.
+
+    A cell whose ``grade_id`` (or, without metadata, whose cell id) belongs to the source
+    gets the source's metadata back (a solution cell cannot be promoted to a grade cell,
+    a test cell cannot be demoted); nbgrader metadata with an unknown ``grade_id`` (a
+    "bonus" grade cell of the student's) is removed; a test cell the student deleted is
+    put back after the cell of its function. nbgrader then restores the locked cells'
+    sources as usual, and a tampered notebook never makes nbgrader fail for one student.
+    """
+
+    def preprocess(self, nb, resources):
+        import copy
+
+        info = resources["nbgrader"]
+        cd = _coursedir(self.config)
+        path = Path(cd.format_path(cd.source_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+        if not path.is_file():
+            return nb, resources
+        source = read_notebook(path)
+        by_gid = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells
+                  if (c.get("metadata", {}).get("nbgrader") or {}).get("grade_id")}
+        by_id = {c.get("id"): c for c in source.cells if c.get("id")}
+        seen = set()
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader") or {}
+            gid = meta.get("grade_id")
+            origin = by_gid.get(gid) if gid else None
+            if origin is None and not gid and cell.get("id") in by_id:
+                candidate = by_id[cell.get("id")]
+                origin = candidate if candidate.get("metadata", {}).get("nbgrader") else None
+            if origin is not None and origin.metadata["nbgrader"]["grade_id"] not in seen:
+                cell.metadata["nbgrader"] = copy.deepcopy(origin.metadata["nbgrader"])
+                cell.cell_type = origin.cell_type if origin.cell_type == cell.cell_type else cell.cell_type
+                seen.add(origin.metadata["nbgrader"]["grade_id"])
+            elif "nbgrader" in cell.get("metadata", {}):
+                del cell.metadata["nbgrader"]
+        self._put_back_missing_tests(nb, source, seen)
+        return nb, resources
+
+    @staticmethod
+    def _put_back_missing_tests(nb, source, seen):
+        import copy
+
+        for i, cell in enumerate(source.cells):
+            meta = cell.get("metadata", {}).get("nbgrader") or {}
+            if not (is_test_cell(cell) and meta.get("grade_id")) or meta["grade_id"] in seen:
+                continue
+            # after the submission's copy of the source cell just before it, else at the end
+            anchor = source.cells[i - 1].get("metadata", {}).get("nbgrader", {}).get("grade_id") if i else None
+            where = next((k + 1 for k, c in enumerate(nb.cells)
+                          if anchor and (c.get("metadata", {}).get("nbgrader") or {}).get("grade_id") == anchor),
+                         len(nb.cells))
+            restored = copy.deepcopy(cell)
+            restored.outputs, restored.execution_count = [], None
+            nb.cells.insert(where, restored)
+            seen.add(meta["grade_id"])
 
 
 class TrustedExecute(NbGraderPreprocessor):
