@@ -96,7 +96,7 @@ def new_file(path, suffixes) -> Path:
     return path
 
 
-def fail(message) -> int:
-    """Print ``hopfield-edu: error: message`` on stderr; return the exit status 2."""
-    print(f"hopfield-edu: error: {message}", file=sys.stderr)
+def fail(message, prog="hopfield-edu") -> int:
+    """Print ``prog: error: message`` on stderr (as argparse does); return the exit status 2."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
     return 2

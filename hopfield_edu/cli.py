@@ -38,7 +38,7 @@ def _demo_run(args) -> int:
         try:  # before any work: a bad path must not cost a run
             new_file(args.out, (".png",))
         except OSError as exc:
-            return fail(f"argument --out: {exc}")
+            return fail(f"argument --out: {exc}", "hopfield-edu demo")
     import numpy as np
 
     from . import HopfieldNetwork, add_noise, letter_patterns, overlap, to_grid

@@ -79,7 +79,7 @@ def run(args) -> int:
             _check_out(Path(args.out), args.force)
         writable_folder(args.out)
     except OSError as exc:  # FileExistsError included
-        return fail(f"argument --out: {exc}")
+        return fail(f"argument --out: {exc}", "hopfield-edu reproduce")
     try:
         report = reproduce(args.out, runs=args.runs, quick=args.quick, seed=args.seed,
                            force=args.force, dpi=args.dpi, progress=getattr(args, "progress", True))
