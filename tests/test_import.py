@@ -36,7 +36,7 @@ def test_light_names_do_not_load_numba_or_pandas():
 
 
 def test_cli_help_loads_no_subcommand_module():
-    mods = _modules_after("from hopfield_edu.cli import build_parser\nbuild_parser().format_help()")
+    mods = _modules_after("from hopfield_edu.cli import build_parser\nbuild_parser(None).format_help()")
     for heavy in ("numpy", "pandas", "numba", "hopfield_edu.report", "hopfield_edu.selfcheck"):
         assert heavy not in mods, f"hopfield-edu --help imported {heavy}"
 
