@@ -20,15 +20,16 @@ In a notebook::
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from ._validation import as_generator, as_spin_matrix, as_spin_vector, as_weights, check_positive_int
 from .dynamics import local_field, update_state
 from .patterns import _infer_shape
+
+if TYPE_CHECKING:  # matplotlib is imported where it is used (the GIF writer does not need it)
+    from matplotlib.animation import FuncAnimation
 
 __all__ = [
     "grid_animation",
@@ -63,6 +64,11 @@ def grid_animation(frames, *, labels=None, shape=None, title="", interval=50, fi
         On a standalone Figure (not registered with pyplot). Save with
         :func:`save_gif` or embed with :func:`to_jshtml`.
     """
+    # matplotlib is imported here, not at module level: the GIF writer does not need it
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     x = as_spin_matrix(frames, name="frames")
     rows, cols = _infer_shape(x.shape[1], shape)
     if labels is not None and len(labels) != len(x):
@@ -159,6 +165,8 @@ def convergence_animation(initial_state, weights, *, rng=None, max_steps=400, ho
 
 def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
     """Write an animation to a GIF file with Pillow (no ffmpeg). Returns the path."""
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     fps = check_positive_int(fps, "fps")
@@ -267,6 +275,8 @@ def save_recall_gif(recall, path, *, fps=20, size=320):
 
 def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
     """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``."""
+    from matplotlib.animation import FuncAnimation
+
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     return anim.to_jshtml(default_mode=default_mode)

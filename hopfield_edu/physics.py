@@ -32,7 +32,8 @@ sweep can go to a cluster through joblib's Dask backend without any change here:
         df = capacity_curve([500, 1000, 2000, 4000], np.linspace(0.05, 0.2, 16),
                             trials=1000, seed=1)
 
-(On a SLURM/PBS cluster, ``dask_jobqueue.SLURMCluster`` gives the ``Client``.) The rows
+Every sweep takes ``progress=True`` (the default): a tqdm bar of the finished trials,
+also under Dask. (On a SLURM/PBS cluster, ``dask_jobqueue.SLURMCluster`` gives the ``Client``.) The rows
 are the same as on a laptop, because the seeds do not depend on where a trial runs.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import delayed
 
 from ._validation import (
     as_generator,
@@ -131,9 +132,11 @@ def _num_patterns(alpha, n, minimum=1):
     return max(minimum, int(round(alpha * n)))
 
 
-def _parallel(n_jobs, tasks):
+def _parallel(n_jobs, tasks, desc, progress):
     # No backend is named: an enclosing joblib.parallel_backend(...) (e.g. "dask") applies.
-    return Parallel(n_jobs=n_jobs)(tasks)
+    from ._progress import parallel_map
+
+    return parallel_map(n_jobs, tasks, desc=desc, progress=progress)
 
 
 # ----------------------------------------------------------------- Glauber rule
@@ -226,7 +229,7 @@ def _capacity_trial(n, m, alpha, trial, entropy, max_sweeps, threshold):
 
 
 def capacity_curve(N, alphas, trials=100, seed=None, *, max_sweeps=1000,
-                   threshold=RETRIEVAL_THRESHOLD, n_jobs=-1) -> pd.DataFrame:
+                   threshold=RETRIEVAL_THRESHOLD, n_jobs=-1, progress=True) -> pd.DataFrame:
     r"""Retrieval of random patterns against the load :math:`\alpha = M/N` at T = 0.
 
     For every N, alpha and trial: draw M = round(alpha N) unbiased random patterns, store
@@ -256,6 +259,9 @@ def capacity_curve(N, alphas, trials=100, seed=None, *, max_sweeps=1000,
     n_jobs : int, default -1
         joblib workers (-1: all cores; 1: no parallelism). Honours an enclosing
         ``joblib.parallel_backend("dask")``.
+    progress : bool, default True
+        Show a tqdm bar of the finished trials (under any joblib backend, Dask
+        included), after a "compiling Numba kernels" phase on the first call.
 
     Returns
     -------
@@ -271,7 +277,7 @@ def capacity_curve(N, alphas, trials=100, seed=None, *, max_sweeps=1000,
     entropy = _root_entropy(seed)
     tasks = [delayed(_capacity_trial)(n, _num_patterns(a, n), a, k, entropy, max_sweeps, threshold)
              for n in sizes for a in loads for k in range(trials)]
-    return pd.DataFrame(_parallel(n_jobs, tasks))
+    return pd.DataFrame(_parallel(n_jobs, tasks, "capacity trials", progress))
 
 
 def retrieval_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -342,7 +348,7 @@ def _temperature_run(n, m, temp, entropy, burn_in, sweeps):
 
 
 def overlap_vs_temperature(N, temperatures, *, num_patterns=1, sweeps=2000, burn_in=200,
-                           seed=None, n_jobs=1) -> pd.DataFrame:
+                           seed=None, n_jobs=1, progress=True) -> pd.DataFrame:
     r"""Simulated overlap m(T) under Glauber dynamics next to the mean-field value.
 
     The network stores ``num_patterns`` random patterns (1/N Hebb), starts at pattern 1,
@@ -373,7 +379,7 @@ def overlap_vs_temperature(N, temperatures, *, num_patterns=1, sweeps=2000, burn
     burn_in = check_positive_int(burn_in, "burn_in", minimum=0)
     entropy = _root_entropy(seed)
     tasks = [delayed(_temperature_run)(n, m, t, entropy, burn_in, sweeps) for n in sizes for t in temps]
-    return pd.DataFrame(_parallel(n_jobs, tasks))
+    return pd.DataFrame(_parallel(n_jobs, tasks, "Glauber runs", progress))
 
 
 # ----------------------------------------------------------------- mixtures
@@ -414,7 +420,7 @@ def _mixture_trial(n, m, alpha, trial, entropy, max_sweeps, threshold):
 
 
 def mixture_stability(N, alphas, trials=20, seed=None, *, max_sweeps=1000, threshold=0.9,
-                      n_jobs=-1) -> pd.DataFrame:
+                      n_jobs=-1, progress=True) -> pd.DataFrame:
     r"""Is the symmetric 3-mixture a stable state at load alpha? (T = 0)
 
     For each trial, store M = max(3, round(alpha N)) random patterns, start at
@@ -445,4 +451,4 @@ def mixture_stability(N, alphas, trials=20, seed=None, *, max_sweeps=1000, thres
     tasks = [delayed(_mixture_trial)(n, _num_patterns(a, n, minimum=3), a, k, entropy, max_sweeps,
                                      threshold)
              for n in sizes for a in loads for k in range(trials)]
-    return pd.DataFrame(_parallel(n_jobs, tasks))
+    return pd.DataFrame(_parallel(n_jobs, tasks, "mixture trials", progress))

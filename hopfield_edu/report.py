@@ -244,7 +244,9 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t
 
     # ---- figures
     def save(fig, name):
-        fig.savefig(out / name, dpi=dpi, bbox_inches="tight")
+        # no bbox_inches="tight": it draws every figure twice, and the figures' constrained
+        # layout already fits them to their canvas
+        fig.savefig(out / name, dpi=dpi)
 
     jobs = [
         (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
