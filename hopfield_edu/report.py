@@ -217,6 +217,7 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t
     """Write every file of :data:`OUTPUT_FILES` for already computed ``results``."""
     from tqdm.auto import tqdm
 
+    from ._figures import save_figures
     from .animation import save_recall_gif
     from .engine import HopfieldNetwork
     from .plotting import (
@@ -242,12 +243,8 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t
         {"hopfield_edu_version": version, "quick": quick, "config": cfg.to_dict()}, indent=2) + "\n",
         encoding="utf-8")
 
-    # ---- figures
-    def save(fig, name):
-        # no bbox_inches="tight": it draws every figure twice, and the figures' constrained
-        # layout already fits them to their canvas
-        fig.savefig(out / name, dpi=dpi)
-
+    # ---- figures (no bbox_inches="tight": it draws every figure twice, and the figures'
+    # constrained layout already fits them to their canvas)
     jobs = [
         (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
         (lambda: plot_noise_robustness(noise), "noise_robustness_variants.png"),
@@ -262,9 +259,7 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t
     gif_names = ["recall_animation_standard.gif", "recall_animation_inhibitory.gif"]
     with tqdm(total=len(jobs) + len(results.frames), desc="figures", disable=not progress,
               leave=False) as bar:
-        for make, name in jobs:
-            save(make(), name)
-            bar.update()
+        save_figures(jobs, out, dpi, bar=bar)  # half of them in a forked child on Linux
         for frames, name in zip(results.frames, gif_names):
             save_recall_gif(frames, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
             bar.update()
