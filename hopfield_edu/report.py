@@ -259,7 +259,7 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t
     gif_names = ["recall_animation_standard.gif", "recall_animation_inhibitory.gif"]
     with tqdm(total=len(jobs) + len(results.frames), desc="figures", disable=not progress,
               leave=False) as bar:
-        save_figures(jobs, out, dpi, bar=bar)  # half of them in a forked child on Linux
+        save_figures(jobs, out, dpi, bar=bar)
         for frames, name in zip(results.frames, gif_names):
             save_recall_gif(frames, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
             bar.update()
