@@ -10,15 +10,39 @@ input and the same neuron sequence, so their statistics must agree exactly.
 
     python benchmarks/bench_engine.py            # full workload (~1-2 min, the baseline's SampEn dominates)
     python benchmarks/bench_engine.py --runs 3   # fewer runs per condition
+
+Needs only the package's own dependencies (numpy, numba); ``pip install -e ".[dev]"`` (what
+``.ci/setup`` runs) has them, and scipy too for the tests. The baseline's dense products
+go through BLAS, whose threads would use every core and inflate the ratio against our
+single-threaded kernels: BLAS is pinned to one thread below, before NumPy is imported
+(``--blas-threads N`` to change it).
 """
 from __future__ import annotations
 
-import argparse
+import os
 import sys
-import time
-from pathlib import Path
 
-import numpy as np
+
+def _blas_threads(argv) -> str:
+    # read --blas-threads before argparse and NumPy: the thread count is fixed at NumPy's import
+    for i, arg in enumerate(argv):
+        if arg == "--blas-threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--blas-threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+BLAS_THREADS = _blas_threads(sys.argv[1:])
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+             "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = BLAS_THREADS
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _seed_baselines import seed_recall_loop, seed_sampen, seed_weights  # noqa: E402
@@ -40,6 +64,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=20, help="runs per condition (seed: 20)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--blas-threads", default="1", help="BLAS threads of the baseline (default 1; read at start-up)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     protos = prototypes()
@@ -125,7 +150,7 @@ def main(argv=None):
             t["our_total"] += tr_ours
 
     calls = same[1]
-    print(f"hopfield-edu {he.__version__}, numpy {np.__version__}; {calls} recalls of {STEPS} steps, "
+    print(f"hopfield-edu {he.__version__}, numpy {np.__version__}, BLAS threads {BLAS_THREADS}; {calls} recalls of {STEPS} steps, "
           f"N = {N}, {args.runs} runs per condition")
     print(f"{'what':38s} {'seed algorithm':>16s} {'hopfield-edu':>14s} {'ratio':>8s}")
     rows = [

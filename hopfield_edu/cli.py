@@ -7,12 +7,18 @@ Sub-commands live in the module that owns them; each such module defines
 - ``reproduce``  :mod:`hopfield_edu.report`: the research notebook's experiments
 - ``check``      :mod:`hopfield_edu.grading.selfcheck`: check a student's notebook
 - ``grade``      :mod:`hopfield_edu.grading.batch`: grade a class (instructors)
+
+A sub-command's module is imported only when that sub-command runs, so that
+``hopfield-edu --help`` costs no NumPy, pandas or Numba. Bad arguments give one line
+on stderr and exit status 2 (:mod:`hopfield_edu._cli_args`).
 """
 from __future__ import annotations
 
-import argparse
 import importlib
+import importlib.util
 import sys
+
+from ._cli_args import OneLineParser, fail, fraction, new_file, nonneg_int
 
 _SUBCOMMANDS = {
     # name: (module, one-line help)
@@ -24,14 +30,18 @@ _SUBCOMMANDS = {
 
 
 def _demo_arguments(parser):
-    parser.add_argument("--noise", type=float, default=0.2, help="fraction of flipped bits (default 0.2)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", default=None, help="PNG file for the energy plot (not written if omitted)")
+    parser.add_argument("--noise", type=fraction, default=0.2, help="fraction of flipped bits in [0, 1] (default 0.2)")
+    parser.add_argument("--seed", type=nonneg_int, default=0, help="random seed, an integer >= 0 (default 0)")
+    parser.add_argument("--out", default=None,
+                        help="new PNG file for the energy plot in an existing folder (not written if omitted)")
 
 
 def _demo_run(args) -> int:
-    from pathlib import Path
-
+    if args.out:
+        try:  # before any work: a bad path must not cost a run
+            new_file(args.out, (".png",))
+        except OSError as exc:
+            return fail(f"argument --out: {exc}", "hopfield-edu demo")
     import numpy as np
 
     from . import HopfieldNetwork, add_noise, letter_patterns, overlap, to_grid
@@ -48,10 +58,7 @@ def _demo_run(args) -> int:
         print("".join("#" if v > 0 else "." for v in row_in), "  ->  ",
               "".join("#" if v > 0 else "." for v in row_out))
     if args.out:
-        out = Path(args.out)
-        if out.exists():
-            print(f"error: {out} exists; choose another file name", file=sys.stderr)
-            return 2
+        out = new_file(args.out, (".png",))  # again: it must still not exist
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(5, 3))
@@ -66,37 +73,53 @@ def _demo_run(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _command_of(argv):
+    """The sub-command named in ``argv`` (its first word that is not an option), or None."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(command="*") -> OneLineParser:
+    """The ``hopfield-edu`` parser; only ``command``'s module is imported (``"*"``: all of them).
+
+    The other sub-commands are listed with their one-line help without importing
+    their modules; a module that does not exist (an optional part) is left out.
+    """
+    parser = OneLineParser(
         prog="hopfield-edu",
         description="Hopfield networks as energy-based models: course tools.",
     )
-    from . import __version__
+    from ._version import __version__
 
     parser.add_argument("--version", action="version", version=f"hopfield-edu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="store the 5x5 letters and recall a noisy T")
+    demo = sub.add_parser("demo", help="store the 5x5 letters and recall a noisy T",
+                          description="store the 5x5 letters and recall a noisy T")
     _demo_arguments(demo)
     demo.set_defaults(_run=_demo_run)
     for name, (module_name, help_text) in _SUBCOMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        if importlib.util.find_spec(module_name) is None:
             continue
         p = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        if command in ("*", name):
+            module = importlib.import_module(module_name)
+            module.add_arguments(p)
+            p.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
+        # no command: the help is what was asked for (exit 0)
         parser.print_help()
-        return 1
+        return 0
     return int(args._run(args) or 0)
 
 

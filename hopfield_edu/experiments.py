@@ -56,7 +56,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ._validation import as_generator, as_spin_matrix, check_fraction, check_positive_int
 from .analysis import sample_entropy
@@ -357,7 +356,10 @@ def _pattern_dict(patterns, cfg, default_digits) -> dict:
 
 
 def _progress(total, desc, progress):
-    return tqdm(total=total, desc=desc, disable=not progress, leave=False)
+    # a "compiling" phase first, so the ETA does not count the Numba compilation
+    from ._progress import progress_bar
+
+    return progress_bar(total, desc, progress)
 
 
 def _engine_mode(inh_mode):

@@ -72,7 +72,7 @@ def letter_patterns() -> dict[str, np.ndarray]:
     return {"T": pattern_T(), "L": pattern_L(), "+": pattern_plus()}
 
 
-def random_patterns(num_patterns, num_neurons, p_on=0.5, rng=None) -> np.ndarray:
+def random_patterns(num_patterns, num_neurons, p_on=0.5, rng=None, *, dtype=np.int64) -> np.ndarray:
     """Random bipolar patterns, each pixel +1 with probability ``p_on``.
 
     Parameters
@@ -87,17 +87,31 @@ def random_patterns(num_patterns, num_neurons, p_on=0.5, rng=None) -> np.ndarray
         which the Hebb rule stores much worse.
     rng : None, int or numpy.random.Generator
         Source of randomness (seed for reproducibility).
+    dtype : numpy integer or float dtype, default int64
+        ``np.int8`` is a quarter of the memory and what the engine stores anyway (the
+        physics sweeps use it); the values are the same for the same draws. Beware
+        that NumPy sums int8 in int8: ``xi @ xi.T`` overflows for N > 127, so cast
+        (``xi.astype(int)``) before such products. int64 is the safe default.
 
     Returns
     -------
     numpy.ndarray
-        Int array of shape (M, N) with values ±1.
+        Array of shape (M, N) with values ±1: pattern entry is +1 where the uniform
+        draw ``rng.random((M, N))`` is below ``p_on``.
     """
     m = check_positive_int(num_patterns, "num_patterns", minimum=0)
     n = check_positive_int(num_neurons, "num_neurons")
     p = check_fraction(p_on, "p_on")
+    dt = np.dtype(dtype)
+    if dt.kind not in "if":
+        raise TypeError(f"dtype must be a signed integer or float dtype (e.g. np.int8), got {dt}")
     gen = as_generator(rng)
-    return np.where(gen.random((m, n)) < p, 1, -1).astype(np.int64)
+    # Built in int8 (bool viewed as 0/1, then 2b - 1 in place): ten times cheaper than
+    # np.where(...).astype(np.int64) for the same draws, which the large sweeps notice.
+    out = (gen.random((m, n)) < p).view(np.int8)
+    out *= 2
+    out -= 1
+    return out if dt == np.int8 else out.astype(dt)
 
 
 def checkerboard(shape=(5, 5), first=1) -> np.ndarray:

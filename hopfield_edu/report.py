@@ -17,12 +17,13 @@ From Python: :func:`reproduce`.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
+
+from ._cli_args import fail, nonneg_int, pos_int, writable_folder
 
 __all__ = ["OUTPUT_FILES", "SEED_FIGURES", "add_arguments", "run", "reproduce", "write_report"]
 
@@ -51,37 +52,20 @@ OUTPUT_FILES = SEED_FIGURES + (
 
 
 # --------------------------------------------------------------------------- CLI
-def _nonneg_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
-    return value
-
-
-def _pos_int(text):
-    value = _nonneg_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
 def add_arguments(parser):
     """Options of ``hopfield-edu reproduce``."""
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="folder for the figures, tables and report.md (created if missing)")
-    parser.add_argument("--runs", type=_pos_int, default=None, metavar="N",
+    parser.add_argument("--runs", type=pos_int, default=None, metavar="N",
                         help="runs per condition (default 20, the notebook's; 3 with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help="a fast smoke run: 3 runs per condition, short animations, lower dpi")
-    parser.add_argument("--seed", type=_nonneg_int, default=0, metavar="S",
+    parser.add_argument("--seed", type=nonneg_int, default=0, metavar="S",
                         help="seed of all randomness (default 0); same seed, same numbers")
     parser.add_argument("--force", action="store_true",
                         help="write into a folder that already holds files (only this command's "
                              "own files are replaced; nothing else is touched)")
-    parser.add_argument("--dpi", type=_pos_int, default=None,
+    parser.add_argument("--dpi", type=pos_int, default=None,
                         help="resolution of the PNG figures (default 150; 100 with --quick)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="hide the progress bars")
@@ -89,6 +73,12 @@ def add_arguments(parser):
 
 def run(args) -> int:
     """Entry point of ``hopfield-edu reproduce``; returns the exit code."""
+    try:  # before any computation: a folder that cannot be written must not cost a run
+        if Path(args.out).is_dir():
+            _check_out(Path(args.out), args.force)
+        writable_folder(args.out)
+    except OSError as exc:  # FileExistsError included
+        return fail(f"argument --out: {exc}", "hopfield-edu reproduce")
     try:
         report = reproduce(args.out, runs=args.runs, quick=args.quick, seed=args.seed,
                            force=args.force, dpi=args.dpi, progress=getattr(args, "progress", True))
@@ -218,7 +208,8 @@ def _write_figures(out, results, *, dpi, progress):
     """Every PNG and GIF of :data:`OUTPUT_FILES`."""
     from tqdm.auto import tqdm
 
-    from .animation import recall_animation, save_gif
+    from ._figures import save_figures
+    from .animation import save_recall_gif
     from .plotting import (
         plot_capacity,
         plot_noise_robustness,
@@ -232,9 +223,8 @@ def _write_figures(out, results, *, dpi, progress):
     seed_noise, seed_cap = _seed_rows(noise), _seed_rows(cap)
     demos = [d for d in (results.demo, results.demo_failure) if d is not None]
 
-    def save(fig, name):
-        fig.savefig(out / name, dpi=dpi, bbox_inches="tight")
-
+    # no bbox_inches="tight": it draws every figure twice, and the figures' constrained
+    # layout already fits them to their canvas
     jobs = [
         (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
         (lambda: plot_noise_robustness(noise), "noise_robustness_variants.png"),
@@ -249,9 +239,7 @@ def _write_figures(out, results, *, dpi, progress):
     gif_names = GIF_NAMES
     with tqdm(total=len(jobs) + len(results.frames), desc="figures", disable=not progress,
               leave=False) as bar:
-        for make, name in jobs:
-            save(make(), name)
-            bar.update()
+        save_figures(jobs, out, dpi, bar=bar)
         for frames, name in zip(results.frames, gif_names):
-            save_gif(recall_animation(frames), out / name, fps=20, dpi=80)
+            save_recall_gif(frames, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
             bar.update()

@@ -1,0 +1,67 @@
+"""warm_up compiles every kernel the sweeps use; progress bars show a compiling phase first."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_SIGNATURES = '''
+import numba
+import hopfield_edu._kernels, hopfield_edu.analysis
+def signatures():
+    out = {}
+    for mod in (hopfield_edu._kernels, hopfield_edu.analysis):
+        for name, obj in vars(mod).items():
+            if isinstance(obj, numba.core.registry.CPUDispatcher):
+                out[f"{mod.__name__}.{name}"] = sorted(map(str, obj.signatures))
+    return out
+'''
+
+
+def _run(code):
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def test_warm_up_compiles_what_the_experiments_and_sweeps_use():
+    code = _SIGNATURES + '''
+import json
+from hopfield_edu.warmup import warm_up
+from hopfield_edu import experiments as ex, physics
+warm_up()
+before = signatures()
+cfg = ex.CONFIG.replace(NUM_RUNS_PER_CONDITION=1, NOISE_LEVELS_EXP1=(0.1,))
+ex.run_all(cfg, animation_steps=40, record_every=20, progress=False)
+physics.capacity_curve(50, [0.1], trials=2, seed=1, n_jobs=1, progress=False)
+physics.mixture_stability(60, [0.05], trials=2, seed=1, n_jobs=1, progress=False)
+physics.overlap_vs_temperature(40, [0.5], sweeps=20, burn_in=1, seed=1, progress=False)
+print(json.dumps([before, signatures()]))
+'''
+    before, after = json.loads(_run(code).stdout.strip().splitlines()[-1])
+    assert any(before.values()), "warm_up compiled nothing"
+    new = {k: sorted(set(after[k]) - set(before.get(k, []))) for k in after}
+    assert not any(new.values()), f"compiled after warm_up: {new}"
+
+
+def test_progress_bar_shows_compiling_then_restarts_its_clock():
+    code = '''
+import sys, time
+from hopfield_edu._progress import progress_bar, COMPILING
+from hopfield_edu.warmup import is_warm
+assert not is_warm()
+t0 = time.time()
+bar = progress_bar(10, "trials", enabled=True)
+t1 = time.time()
+assert is_warm()
+# the clock starts after the compilation: the rate (and ETA) ignore it
+assert bar.start_t >= t0 and t1 - bar.start_t < 0.5 * (t1 - t0) + 0.05, (t0, bar.start_t, t1)
+assert bar.n == 0 and bar.total == 10
+bar.close()
+silent = progress_bar(3, "x", enabled=False)
+assert silent.disable
+'''
+    proc = _run(code)
+    assert "compiling Numba kernels" in proc.stderr
