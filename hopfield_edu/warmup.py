@@ -39,7 +39,7 @@ def warm_up() -> float:
     from ._kernels import all_pm1
 
     t0 = time.perf_counter()
-    for dtype in (np.int8, np.int64):  # the ±1 check of the inputs the experiments pass
+    for dtype in (np.int8, np.int64, np.float64):  # the ±1 check of the inputs the experiments pass
         all_pm1(np.ones(4, dtype))
         all_pm1(np.ones((2, 2), dtype))
     rng = np.random.default_rng(0)
