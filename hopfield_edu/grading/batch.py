@@ -151,7 +151,7 @@ def grade_class(root, assignment, students=(), *, jobs=1, scheduler=None, limits
 
     Returns ``{"outcomes": {key: outcome}, "failures": [...], "seconds": float}``.
     """
-    from .session import NotIsolated, GradingSession  # noqa: F401
+    from .session import NotIsolated
     from .sandbox import isolation_level
 
     level, _ = isolation_level(isolation)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import ASSIGNMENTS, CHECKS, CheckResult, assignment_of, format_result, format_score
-from .notebook import has_nbgrader, is_test_cell, plan_cells, read_notebook, test_cell_checks
+from .notebook import has_nbgrader, is_test_cell, read_notebook, test_cell_checks
 from .notebook import defined_names, _parse  # noqa: F401  (re-exported for tools)
 
 __all__ = ["add_arguments", "run", "check_notebook", "NotebookSession", "NotebookReport",

@@ -276,19 +276,19 @@ class GradingSession:
         self._spawn(first=False)
 
     # -- calls ----------------------------------------------------------------------
-    def _wait(self, scale=1):
-        limit = self.limits.call_timeout * scale
+    def _wait(self):
+        limit = self.limits.call_timeout
         ends = [self._deadline] + ([self._fn_deadline] if self._fn_deadline else [])
         return min(limit, min(ends) - time.monotonic())
 
-    def _request(self, msg, what, scale=1):
-        wait = self._wait(scale)
+    def _request(self, msg, what):
+        wait = self._wait()
         if wait <= 0 or not self.proc.alive:
             raise StudentTimeout(self._budget_message(what))
         try:
             return self.proc.request(msg, wait)
         except ChannelTimeout:
-            if wait < self.limits.call_timeout * scale:
+            if wait < self.limits.call_timeout:
                 raise StudentTimeout(self._budget_message(what)) from None
             raise StudentTimeout(f"{what} did not return within {self.limits.call_timeout:g} s "
                                  "(an infinite loop? check your loop conditions)") from None
@@ -364,7 +364,7 @@ class GradingSession:
         return RemoteFunction(self, name, info)
 
     # -- verdicts -------------------------------------------------------------------
-    def verdict(self, name, specs=((),)) -> CheckResult:
+    def verdict(self, name, specs=({},)) -> CheckResult:
         """Run the checks of ``name`` (one per ``kwargs`` in ``specs``); all must pass."""
         points = POINTS.get(name, 1.0)
         if self._remaining() <= 0:
