@@ -218,6 +218,8 @@ def _environment(home: str, tmp: str) -> dict:
 
 def _user_process_count() -> int:
     uid, n = os.getuid(), 0
+    if not os.path.isdir("/proc"):  # macOS: no /proc; the limit is then the user's own setting
+        return 10_000
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
