@@ -215,6 +215,18 @@ def add_noise(pattern, noise_level, rng=None):
             pass
     return pattern
 """}, {}, {**FULL, "add_noise": 0}),
+    "rewrites_its_inputs": ({**CORRECT, "compute_energy": """
+def compute_energy(state, weights, theta=None):
+    weights[...] = 0          # so that the energy the grader recomputes afterwards is 0 too
+    if theta is not None:
+        theta[...] = 0
+    return 0.0
+""", "add_noise": """
+def add_noise(pattern, noise_level, rng=None):
+    out = pattern.copy()
+    pattern[...] = 1          # the grader's copy of the pattern, rewritten
+    return np.ones_like(pattern)
+"""}, {}, {**FULL, "compute_energy": 0, "add_noise": 0}),
     "writes_startup_files": ({**CORRECT, "train_hopfield": CORRECT["train_hopfield"] + """
 import os, sys, site
 evil = "open('/tmp/evil_ran', 'w').write('x')\\n"

@@ -21,7 +21,8 @@ from pathlib import Path
 from . import _protocol
 from ._redact import build_library, package_location
 from .checks import ASSIGNMENTS, CHECKS, POINTS, TIMEOUT, CheckResult, run_check
-from .checks._core import StudentCrash, StudentError, StudentNotImplemented, StudentTimeout
+from .checks._core import (InputModified, StudentCrash, StudentError, StudentNotImplemented,
+                           StudentTimeout, _same, param_name)
 from .notebook import plan_cells
 from .sandbox import ChannelClosed, ChannelTimeout, IsolationUnavailable, Limits, SandboxProcess, \
     isolation_level, new_sandbox_dir
@@ -120,24 +121,23 @@ class RemoteFunction:
         return self._session.call_repeated(self.__name__, args, times)
 
 
-def _mirror(local, remote):
-    """Make the grader's argument look like the student's argument after the call."""
+def _check_args(func, name, args, reply):
+    """Advance the grader's generators as the student's advanced; an argument the student's
+    function changed in place is never copied back (a check must not compare against data
+    the student rewrote): it is reported as :class:`InputModified`."""
     import numpy as np
 
-    if isinstance(local, np.random.Generator) and isinstance(remote, np.random.Generator):
-        local.bit_generator.state = remote.bit_generator.state
-    elif isinstance(local, np.ndarray) and isinstance(remote, np.ndarray):
-        if local.shape == remote.shape and local.flags.writeable:
-            local[...] = remote.astype(local.dtype, copy=False)
-    elif isinstance(local, list) and isinstance(remote, list):
-        if len(local) == len(remote):
-            for i, (a, b) in enumerate(zip(local, remote)):
-                if isinstance(a, (np.ndarray, list)) and type(a) is type(b):
-                    _mirror(a, b)
-                else:
-                    local[i] = b
-        else:
-            local[:] = remote
+    after = reply.get("args_after")
+    if not isinstance(after, list) or len(after) != len(args):
+        return
+    for k, (local, remote) in enumerate(zip(args, after)):
+        if remote is None:
+            continue
+        if isinstance(local, np.random.Generator):
+            if isinstance(remote, np.random.Generator):
+                local.bit_generator.state = remote.bit_generator.state
+        elif isinstance(local, (np.ndarray, list)) and not _same(remote, local):
+            raise InputModified(name, k, param_name(func, k))
 
 
 class GradingSession:
@@ -176,6 +176,7 @@ class GradingSession:
                               "(TrustedExecute.allow_unisolated=True) to grade anyway, unprotected.")
         self.plan, self.skipped = plan_cells(nb, self.names, all_cells=all_cells)
         self.cell_runs: dict = {}
+        self._functions: dict = {}
         self.bad_cells: set = set()
         self.notes: list = []
         self.proc = None
@@ -312,7 +313,7 @@ class GradingSession:
             raise StudentCrash("it sent a malformed reply")
         if reply["status"] == "exception":
             self._raise_remote(name, reply)
-        self._mirror_args(args, reply)
+        _check_args(self._functions.get(name), name, args, reply)
         return reply.get("value")
 
     def _raise_remote(self, name, reply):
@@ -323,13 +324,6 @@ class GradingSession:
             raise ReferenceUnavailable(name)
         cls = StudentNotImplemented if etype == "NotImplementedError" else StudentError
         raise cls(etype, str(reply.get("message", ""))[:2000], str(reply.get("where", ""))[:500])
-
-    def _mirror_args(self, args, reply):
-        after = reply.get("args_after")
-        if isinstance(after, list) and len(after) == len(args):
-            for local, remote in zip(args, after):
-                if remote is not None:
-                    _mirror(local, remote)
 
     def call_repeated(self, name, args, times):
         """``times`` calls with the same arguments in one round trip (a generator advances);
@@ -342,7 +336,7 @@ class GradingSession:
             raise StudentCrash("it sent a malformed reply")
         if reply.get("status") == "exception":
             self._raise_remote(name, reply)
-        self._mirror_args(args, reply)
+        _check_args(self._functions.get(name), name, args, reply)
         return reply["values"]
 
     def seed(self, seed):
@@ -361,7 +355,9 @@ class GradingSession:
             return None
         if not info.get("callable"):
             return _NotCallable(str(info.get("type", "object")))
-        return RemoteFunction(self, name, info)
+        func = RemoteFunction(self, name, info)
+        self._functions[name] = func
+        return func
 
     # -- verdicts -------------------------------------------------------------------
     def verdict(self, name, specs=({},)) -> CheckResult:

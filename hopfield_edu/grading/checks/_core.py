@@ -30,6 +30,7 @@ __all__ = [
     "StudentError",
     "StudentNotImplemented",
     "StudentTimeout",
+    "InputModified",
     "StudentCrash",
     "ReferenceUnavailable",
     "CheckFailure",
@@ -104,6 +105,34 @@ class CheckFailure(AssertionError):
 def fail(hint_id: str, message: str):
     """Raise :class:`CheckFailure` ``(hint_id, message)``; use instead of ``raise AssertionError``."""
     raise CheckFailure(hint_id, message)
+
+
+class InputModified(CheckFailure):
+    """The student's function changed one of its array or list arguments in place.
+
+    Raised by the call itself (both in the student's kernel and through the sandbox), with
+    the caller's data restored, so that no check ever compares against an argument the
+    student's code rewrote. :func:`call` rephrases it with the check's name of the argument.
+    """
+
+    def __init__(self, func_name: str, index: int, param: str):
+        super().__init__("input-modified", _modified_message(func_name, param))
+        self.index, self.param = index, param
+
+
+def _modified_message(name, arg):
+    return (f"{name} changed its input `{arg}` in place. Work on a copy (e.g. `new = {arg}.copy()`); "
+            f"the caller may still need the original `{arg}`.")
+
+
+def param_name(func, index: int) -> str:
+    """The name of positional parameter ``index`` of ``func`` (``argument k+1`` if unknown)."""
+    try:
+        params = [p.name for p in inspect.signature(func).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return params[index]
+    except (TypeError, ValueError, IndexError):
+        return f"argument {index + 1}"
 
 
 @dataclass
@@ -215,8 +244,22 @@ class _Guarded:
                 setattr(self, attr, getattr(func, attr))
 
     def __call__(self, *args, **kwargs):
+        before = [_snapshot(a) for a in args]
         with student_call(self._blocked):
-            return self._func(*args, **kwargs)
+            out = self._func(*args, **kwargs)
+        for k, (a, b) in enumerate(zip(args, before)):
+            if b is not None and not _same(a, b):
+                _restore(a, b)
+                raise InputModified(self.__name__, k, param_name(self, k))
+        return out
+
+
+def _restore(arg, saved):
+    """Put the caller's data back after a student's function changed it in place."""
+    if isinstance(arg, np.ndarray) and arg.shape == saved.shape and arg.flags.writeable:
+        arg[...] = saved
+    elif isinstance(arg, list):
+        arg[:] = saved
 
 
 def run_check(name: str, func, check, max_points: float = 1.0, blocked=()) -> CheckResult:
@@ -337,13 +380,13 @@ def call(func, name: str, args, arg_names, copy_back=False):
         Names of the arguments, for the message.
     """
     before = [_snapshot(a) for a in args]
-    out = func(*args)
+    try:
+        out = func(*args)
+    except InputModified as exc:
+        raise CheckFailure("input-modified", _modified_message(name, arg_names[exc.index])) from None
     for a, b, an in zip(args, before, arg_names):
         if b is not None and not _same(a, b):
-            raise CheckFailure("input-modified",
-                f"{name} changed its input `{an}` in place. Work on a copy "
-                f"(e.g. `new = {an}.copy()`); the caller may still need the original `{an}`."
-            )
+            raise CheckFailure("input-modified", _modified_message(name, an))
     return out
 
 
@@ -354,14 +397,10 @@ def call_repeated(func, name: str, args, arg_names, times: int) -> list:
     many = getattr(func, "_call_repeated", None)
     if many is None:
         return [call(func, name, args, arg_names) for _ in range(times)]
-    before = [_snapshot(a) for a in args]
-    outs = many(list(args), times)
-    for a, b, an in zip(args, before, arg_names):
-        if b is not None and not _same(a, b):
-            raise CheckFailure("input-modified",
-                f"{name} changed its input `{an}` in place. Work on a copy "
-                f"(e.g. `new = {an}.copy()`); the caller may still need the original `{an}`.")
-    return outs
+    try:
+        return many(list(args), times)
+    except InputModified as exc:
+        raise CheckFailure("input-modified", _modified_message(name, arg_names[exc.index])) from None
 
 
 def as_float_array(out, name: str, what: str = "array"):
