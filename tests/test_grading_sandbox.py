@@ -190,3 +190,20 @@ def test_in_kernel_and_sandboxed_routes_give_the_same_verdict():
                 remote = s.verdict(name)
                 assert (local.status, local.hint_id, local.message) == \
                     (remote.status, remote.hint_id, remote.message), (attack, name)
+
+
+def test_the_scratch_folder_is_the_students_and_files_are_limited(tmp_path):
+    """Student code may write in its own folder and HOME (a function that saves a file must
+    not fail because of the grader), never beyond the file-size limit."""
+    nb = _notebook("import os\nTRY = []\n"
+                   "for path, size in (('here.txt', 10), (os.path.expanduser('~/.x'), 10), ('big.bin', 2**27)):\n"
+                   "    try:\n        open(path, 'wb').write(b'x' * size); TRY.append('ok')\n"
+                   "    except OSError as exc:\n        TRY.append(exc.errno)\n"
+                   "def train_hopfield(patterns):\n    return TRY\n")
+    limits = sandbox.Limits(file_bytes=2**26)
+    with GradingSession(nb, "assignment1", workdir=tmp_path, limits=limits, allow_unisolated=True) as s:
+        got = s.function("train_hopfield")([])
+    import errno
+
+    assert got == ["ok", "ok", errno.EFBIG], got
+    assert not (tmp_path / "here.txt").exists()  # the submission folder itself is untouched

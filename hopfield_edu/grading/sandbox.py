@@ -277,6 +277,10 @@ class SandboxProcess:
 
     def _command(self, fd_in, fd_out, mask_package):
         work = self.dir / "work"
+        if os.geteuid() == 0 and self.level in ("namespaces", "user"):
+            # the student's code runs as nobody: its scratch copy (and HOME) must be its own
+            for p in (work, *work.rglob("*")):
+                os.chown(p, NOBODY, NOBODY, follow_symlinks=False)
         if self.level == "namespaces":
             lib, workdir = "/sandbox/lib", "/sandbox/work"
             env = _environment(workdir, "/tmp")
@@ -290,7 +294,7 @@ class SandboxProcess:
         tmp = self.dir / "tmp"
         tmp.mkdir(exist_ok=True)
         if self.level == "user":
-            for p in (self.dir, work, tmp, *work.rglob("*")):
+            for p in (self.dir, tmp):
                 os.chown(p, NOBODY, NOBODY)
         env = _environment(str(work), str(tmp))
         lib = self.dir / "lib"
