@@ -1,0 +1,155 @@
+"""SpinView: one anywidget that shows a ±1 grid you can paint with the mouse, plays a recall
+trajectory in the browser and draws the live plots (energy, overlaps, neighbour energies).
+
+The state crosses to the browser as one int8 array (a bytes trait), the trajectory as one
+int32 array of signed neuron indices; the browser applies the updates itself, paced by the
+clock with ``requestAnimationFrame``, so the delivered speed does not depend on the kernel's
+round trip. The front end lives in ``_view.js`` / ``_view.css`` next to this file (plain
+canvas drawing: no request leaves the page).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets as t
+from ipywidgets.widgets.trait_types import bytes_serialization
+
+__all__ = ["SpinView", "Timeline", "encode_updates"]
+
+_HERE = Path(__file__).parent
+#: Plotted samples at most; longer traces are thinned (the last update always kept).
+MAX_SAMPLES = 4000
+#: Largest network whose weights go to the browser for the neighbour-energy panel.
+NEIGHBOUR_MAX_N = 64
+
+
+def _b(tag_default=b""):
+    return t.Bytes(tag_default).tag(sync=True, **bytes_serialization)
+
+
+def encode_updates(updates) -> tuple[bytes, bytes]:
+    """Encode updates as the browser's (traj, traj_ends) arrays.
+
+    Parameters
+    ----------
+    updates : list of (indices, values)
+        One entry per update: the neurons it set (one for an asynchronous update,
+        the flipped ones for a synchronous step) and their new values (±1).
+
+    Returns
+    -------
+    (bytes, bytes)
+        int32 ``+(i+1)`` / ``-(i+1)`` per neuron set, and the end offset of each update.
+    """
+    parts, ends, total = [], [], 0
+    for idx, val in updates:
+        idx = np.asarray(idx, dtype=np.int32).ravel()
+        val = np.asarray(val).ravel()
+        parts.append(np.where(val > 0, idx + 1, -(idx + 1)).astype("<i4"))
+        total += idx.size
+        ends.append(total)
+    traj = np.concatenate(parts) if parts else np.zeros(0, "<i4")
+    return traj.astype("<i4").tobytes(), np.asarray(ends, dtype="<i4").tobytes()
+
+
+def decode_updates(traj: bytes, ends: bytes):
+    """Inverse of :func:`encode_updates` (for tests and for committing a paused run)."""
+    v = np.frombuffer(traj, dtype="<i4")
+    e = np.frombuffer(ends, dtype="<i4")
+    out, lo = [], 0
+    for hi in e:
+        chunk = v[lo:hi]
+        out.append((np.abs(chunk) - 1, np.where(chunk > 0, 1, -1)))
+        lo = hi
+    return out
+
+
+@dataclass
+class Timeline:
+    """What the plots show: energy and overlaps after each update since the last edit."""
+
+    energy: np.ndarray      # (T + 1,)
+    overlaps: np.ndarray    # (T + 1, M)
+
+    def thinned(self, limit=MAX_SAMPLES):
+        """Sample indices to plot: all of them, or ``limit`` evenly spaced ones (first and last kept)."""
+        count = len(self.energy)
+        if count <= limit:
+            return np.arange(count)
+        return np.unique(np.linspace(0, count - 1, limit).round().astype(np.int64))
+
+
+class SpinView(anywidget.AnyWidget):
+    """The grid, its paint tools, the browser-side player and the live plots.
+
+    Python owns the model; the view shows ``state`` after applying the first
+    ``position - base`` pending updates of ``traj``. A finished or paused playback
+    sets ``position`` and increments ``reports``; a paint stroke sets ``state`` and
+    increments ``strokes``.
+    """
+
+    _esm = _HERE / "_view.js"
+    _css = _HERE / "_view.css"
+
+    rows = t.Int(5).tag(sync=True)
+    cols = t.Int(5).tag(sync=True)
+    state = _b()
+    max_px = t.Int(360).tag(sync=True)      # the grid's longest side in CSS pixels
+    tool = t.Unicode("auto").tag(sync=True)  # auto (toggle by first cell) | paint | erase
+    brush = t.Int(1).tag(sync=True)
+    editable = t.Bool(True).tag(sync=True)
+    highlight = t.Int(-1).tag(sync=True)
+    strokes = t.Int(0).tag(sync=True)
+    # playback
+    base = t.Int(0).tag(sync=True)
+    traj = _b()
+    traj_ends = _b()
+    position = t.Int(0).tag(sync=True)
+    playing = t.Bool(False).tag(sync=True)
+    rate = t.Float(10.0).tag(sync=True)
+    delivered = t.Float(0.0).tag(sync=True)
+    reports = t.Int(0).tag(sync=True)
+    # plots
+    trace_x = _b()
+    energy = _b()
+    overlaps = _b()
+    names = t.List(t.Unicode()).tag(sync=True)
+    ref_energies = t.List(t.Float()).tag(sync=True)
+    weights = _b()
+    theta = _b()
+
+    def show_state(self, vector):
+        """Show ``vector`` (±1, length rows*cols) with no pending updates."""
+        v = np.asarray(vector).ravel()
+        with self.hold_sync():
+            self.traj, self.traj_ends = b"", b""
+            self.state = np.where(v > 0, 1, -1).astype(np.int8).tobytes()
+            self.base = self.position = 0
+
+    def read_state(self) -> np.ndarray:
+        """The state the browser last sent (or Python last set), as int64 ±1."""
+        return np.frombuffer(self.state, dtype=np.int8).astype(np.int64)
+
+    def set_timeline(self, timeline: Timeline, names, refs):
+        """Send the energy and overlap traces (thinned to at most MAX_SAMPLES points)."""
+        keep = timeline.thinned()
+        with self.hold_sync():
+            self.trace_x = keep.astype("<i4").tobytes()
+            self.energy = np.asarray(timeline.energy, dtype="<f8")[keep].tobytes()
+            ov = np.asarray(timeline.overlaps, dtype="<f4").reshape(len(timeline.energy), len(names))
+            self.overlaps = np.ascontiguousarray(ov[keep]).tobytes()
+            self.names = [str(n) for n in names]
+            self.ref_energies = [float(e) for e in refs]
+
+    def set_weights(self, weights, theta=None):
+        """Send W (and theta) for the neighbour-energy panel when N is small; else hide the panel."""
+        n = self.rows * self.cols
+        if weights is None or n > NEIGHBOUR_MAX_N:
+            self.weights, self.theta = b"", b""
+            return
+        w = np.asarray(weights, dtype="<f8")
+        self.weights = w.tobytes()
+        self.theta = b"" if theta is None else np.asarray(theta, dtype="<f8").tobytes()
