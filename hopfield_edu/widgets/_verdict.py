@@ -22,7 +22,7 @@ def attractor_sentence(state, patterns, names, *, unit="pattern"):
     """
     a = classify_attractor(state, patterns, names)
     if a.kind == "pattern":
-        return f"recalled {unit} {a.detail} exactly", "ok"
+        return f"recalled the stored {unit} {a.detail} exactly", "ok"
     if a.kind == "anti-pattern":
         return (f"reached the {a.detail} (every bit flipped; E(-s) = E(s), so it is a "
                 "memory too)"), "info"

@@ -220,7 +220,8 @@ class PatternPlayground:
                                      "Store the 5x5 letters T, L and + of the teaching notebook",
                                      self._on_letters)
         self.pattern_picker = css(W.Dropdown(options=[], description="memory",
-                                             layout=W.Layout(width="170px"), style=narrow),
+                                             layout=W.Layout(width="180px"),
+                                             style={"description_width": "60px"}),
                                   "pick-pattern")
         self.show_button = button("Put on grid", "btn-show", "Copy the chosen memory to the grid",
                                   self._on_show)
