@@ -17,6 +17,7 @@ In a notebook::
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -164,8 +165,28 @@ def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
     return path
 
 
+#: Text stand-ins for the Font Awesome icons of matplotlib's player (no font is fetched).
+_ICON_TEXT = {
+    "fa fa-minus": "\u2212", "fa fa-plus": "+", "fa fa-fast-backward": "|\u25c0",
+    "fa fa-step-backward": "\u25c1", "fa fa-play fa-flip-horizontal": "\u25c0",
+    "fa fa-pause": "\u2759\u2759", "fa fa-play": "\u25b6", "fa fa-step-forward": "\u25b7",
+    "fa fa-fast-forward": "\u25b6|",
+}
+
+
 def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
-    """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``."""
+    """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``.
+
+    Matplotlib's player links Font Awesome from a CDN for its button icons; a classroom
+    may have no internet, so the link is removed and the icons become plain characters
+    (the buttons keep their titles). The HTML requests nothing from outside.
+    """
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
-    return anim.to_jshtml(default_mode=default_mode)
+    html = anim.to_jshtml(default_mode=default_mode)
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.IGNORECASE)
+
+    def icon(match):
+        return f'<span aria-hidden="true">{_ICON_TEXT.get(match.group(1), "?")}</span>'
+
+    return re.sub(r'<i class="(fa [^"]*)"></i>', icon, html)

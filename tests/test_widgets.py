@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -544,6 +545,32 @@ def test_mnist_bad_arguments():
         MnistPlayground(prototypes={0: np.ones(100)}, probe_digit=0, stored_digits=(0,))
     with pytest.raises(ValueError, match="no prototype"):
         MnistPlayground(prototypes={0: np.ones(784)}, probe_digit=3, stored_digits=(0,))
+
+
+# ------------------------------------------------------------------------- offline
+def test_animation_html_asks_no_cdn():
+    from hopfield_edu import animation as A
+    from hopfield_edu.dynamics import add_noise
+
+    p = letter_patterns()
+    w = train_hopfield(list(p.values()))
+    html = A.to_jshtml(A.convergence_animation(add_noise(p["L"], 0.16, rng=3), w, rng=4, hold=2))
+    assert "font-awesome" not in html.lower() and "fontawesome" not in html.lower()
+    assert "http://" not in html and "https://" not in html
+    assert 'class="fa ' not in html and "\u25b6" in html          # icons became characters
+    assert 'title="Play"' in html
+
+
+def test_view_front_end_requests_nothing_from_outside():
+    from pathlib import Path as P
+
+    import hopfield_edu.widgets as hw
+
+    here = P(hw.__file__).parent
+    for name in ("_view.js", "_view.css"):
+        text = (here / name).read_text()
+        assert "http://" not in text and "https://" not in text, name
+        assert not re.search(r"^\s*import\b", text, re.M) and "fetch(" not in text, name
 
 
 # ---------------------------------------------------------------------- the notebook
