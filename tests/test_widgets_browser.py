@@ -110,8 +110,8 @@ class Server:
         return f"{self.url}voila/render/{name}"
 
     def kernels(self):
-        """Kernel processes of this server (its own process group only)."""
-        out = subprocess.run(["ps", "-e", "-o", "pid=,pgid=,args="], capture_output=True,
+        """Kernel processes started by this server (its children running ipykernel)."""
+        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True,
                              text=True).stdout
         return [line for line in out.splitlines()
                 if line.split()[1] == str(self.proc.pid) and "ipykernel" in line]
@@ -347,7 +347,10 @@ def test_mnist_playground_recall_draw_play_in_voila(server, open_page):
     _drag(page, view, [(2, 2), (2, 10)])
     after = _state(page, view)
     changed = {i for i, (a, b) in enumerate(zip(before, after)) if a != b}
-    assert changed and changed <= {r * 28 + c for r in (1, 2) for c in range(1, 11)}, changed
+    # brush 2: the cell under the pointer and its right / lower neighbours, along the stroke
+    assert changed and changed <= {r * 28 + c for r in (2, 3) for c in range(2, 12)}, changed
+    assert all(after[r * 28 + c] == "1" for r in (2, 3) for c in range(2, 12)) or \
+        all(after[r * 28 + c] == "0" for r in (2, 3) for c in range(2, 12))
     expect(message).to_contain_text("Painted")
     _watch_positions(page, view)
     mnist.locator(".btn-play").click()
@@ -415,14 +418,13 @@ def test_layout_nothing_overlaps_or_is_clipped(server, open_page, size):
         assert plots and all(a["w"] >= 480 for a in plots), plots
         # room for both: the grid and the plots side by side
         assert all(a["x"] >= grid["x"] + grid["w"] for a in plots), (grid, plots)
-        el = page.locator(root)
-        el.scroll_into_view_if_needed()
-        bb = el.bounding_box()
+        # a viewport as tall as the page, so the whole playground is in one picture
+        # (the width, which decides the layout, stays)
+        tall = page.evaluate("() => document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": SIZES[size][0], "height": tall})
         shot = ARTIFACTS / f"{root.strip('.').split('-')[0]}_playground_{size}.png"
-        scroll = page.evaluate("() => window.scrollY")
-        page.screenshot(path=str(shot), full_page=True,
-                        clip={"x": bb["x"], "y": bb["y"] + scroll, "width": bb["width"],
-                              "height": bb["height"]})
+        page.locator(root).screenshot(path=str(shot))
+        page.set_viewport_size({"width": SIZES[size][0], "height": SIZES[size][1]})
         print(f"screenshot: {shot}")
     p.assert_clean()
 

@@ -305,6 +305,10 @@ function render({ model, el: root }) {
       ctx.beginPath(); ctx.arc(m.x(tx[k - 1]), m.y(energy[k - 1]), 3.5, 0, 2 * Math.PI); ctx.fill();
       root.dataset.energy = String(energy[k - 1]);
     }
+    if (!k) {
+      ctx.fillStyle = "#888"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      ctx.fillText("nothing stored", box.l + box.w / 2, box.t + box.h / 2);
+    }
     if (refs.length) {
       ctx.fillStyle = "#666"; ctx.textAlign = "right"; ctx.textBaseline = "alphabetic";
       ctx.fillText("dotted: stored patterns", box.l + box.w, box.t - 8);

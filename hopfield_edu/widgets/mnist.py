@@ -233,8 +233,8 @@ class MnistPlayground:
         options = [d for d in range(10) if d in self.prototypes]
         if probe not in options:
             raise ValueError(f"probe_digit {probe} has no prototype")
-        style = {"description_width": "110px"}
-        wide = W.Layout(width="330px")
+        style = {"description_width": "130px"}
+        wide = W.Layout(width="335px")
 
         def button(label, cls, tip, handler, style_=""):
             b = css(W.Button(description=label, tooltip=tip, button_style=style_,
@@ -306,7 +306,7 @@ class MnistPlayground:
                   width="350px"),
             group("network", [self.inhibitory_slider,
                               W.HBox([W.HTML("inhibitory mode&nbsp;",
-                                             layout=W.Layout(width="112px")),
+                                             layout=W.Layout(width="132px")),
                                       self.inhibitory_mode]),
                               self.temperature_slider], "group-network", width="350px"),
             group("run", [self.dynamics_dropdown, self.dynamics_help, self.steps_slider,
