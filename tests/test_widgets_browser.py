@@ -17,11 +17,7 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -29,6 +25,8 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 CHROMIUM = "/usr/bin/chromium"
+# Voila scrolls an inner container, so the page's height is the tallest scroll height.
+PAGE_HEIGHT_JS = "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium; "
                 ".ci/run does this)", allow_module_level=True)
@@ -37,7 +35,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="the PyPI playwright package is needed (pip install -e .[dev])")
 expect = sync_api.expect
 
-from hopfield_edu.widgets.serve import voila_command  # noqa: E402
+from hopfield_edu.widgets.serve import VoilaServer as Server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAYGROUND = ROOT / "solutions" / "playground"
@@ -69,68 +67,6 @@ BIG_NOTEBOOK = {
                                 "name": "python3"}},
     "nbformat": 4, "nbformat_minor": 5,
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A Voila server on 127.0.0.1 serving a folder, in its own process group."""
-
-    def __init__(self, folder, extra=()):
-        self.folder = Path(folder)
-        self.port = _free_port()
-        cmd, env, cwd = voila_command(folder, port=self.port,
-                                      extra=["--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-                                             *extra])
-        self.log_path = self.folder / "voila.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.port}/"
-        deadline = time.monotonic() + 90
-        while True:  # ready when a static asset is served; GET of a notebook starts a kernel
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.proc.returncode}; log: {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.url + "voila/static/voila.js", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"voila did not come up in 90 s; log: {self.log_path}")
-            time.sleep(0.25)  # polling a server that is starting, not waiting on the page
-
-    def render_url(self, name):
-        return f"{self.url}voila/render/{name}"
-
-    def kernels(self):
-        """Kernel processes started by this server (its children running ipykernel)."""
-        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True,
-                             text=True).stdout
-        return [line for line in out.splitlines()
-                if line.split()[1] == str(self.proc.pid) and "ipykernel" in line]
-
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:  # kernels started by this server only (its own process group)
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        self._log.close()
 
 
 @pytest.fixture(scope="module")
@@ -420,7 +356,7 @@ def test_layout_nothing_overlaps_or_is_clipped(server, open_page, size):
         assert all(a["x"] >= grid["x"] + grid["w"] for a in plots), (grid, plots)
         # a viewport as tall as the page, so the whole playground is in one picture
         # (the width, which decides the layout, stays)
-        tall = page.evaluate("() => document.documentElement.scrollHeight")
+        tall = page.evaluate(PAGE_HEIGHT_JS)
         page.set_viewport_size({"width": SIZES[size][0], "height": tall})
         shot = ARTIFACTS / f"{root.strip('.').split('-')[0]}_playground_{size}.png"
         page.locator(root).screenshot(path=str(shot))

@@ -17,7 +17,7 @@ import numpy as np
 import traitlets as t
 from ipywidgets.widgets.trait_types import bytes_serialization
 
-__all__ = ["SpinView", "Timeline", "encode_updates"]
+__all__ = ["SpinView", "Timeline"]
 
 _HERE = Path(__file__).parent
 #: Plotted samples at most; longer traces are thinned (the last update always kept).
@@ -28,43 +28,6 @@ NEIGHBOUR_MAX_N = 64
 
 def _b(tag_default=b""):
     return t.Bytes(tag_default).tag(sync=True, **bytes_serialization)
-
-
-def encode_updates(updates) -> tuple[bytes, bytes]:
-    """Encode updates as the browser's (traj, traj_ends) arrays.
-
-    Parameters
-    ----------
-    updates : list of (indices, values)
-        One entry per update: the neurons it set (one for an asynchronous update,
-        the flipped ones for a synchronous step) and their new values (±1).
-
-    Returns
-    -------
-    (bytes, bytes)
-        int32 ``+(i+1)`` / ``-(i+1)`` per neuron set, and the end offset of each update.
-    """
-    parts, ends, total = [], [], 0
-    for idx, val in updates:
-        idx = np.asarray(idx, dtype=np.int32).ravel()
-        val = np.asarray(val).ravel()
-        parts.append(np.where(val > 0, idx + 1, -(idx + 1)).astype("<i4"))
-        total += idx.size
-        ends.append(total)
-    traj = np.concatenate(parts) if parts else np.zeros(0, "<i4")
-    return traj.astype("<i4").tobytes(), np.asarray(ends, dtype="<i4").tobytes()
-
-
-def decode_updates(traj: bytes, ends: bytes):
-    """Inverse of :func:`encode_updates` (for tests and for committing a paused run)."""
-    v = np.frombuffer(traj, dtype="<i4")
-    e = np.frombuffer(ends, dtype="<i4")
-    out, lo = [], 0
-    for hi in e:
-        chunk = v[lo:hi]
-        out.append((np.abs(chunk) - 1, np.where(chunk > 0, 1, -1)))
-        lo = hi
-    return out
 
 
 @dataclass
@@ -121,14 +84,6 @@ class SpinView(anywidget.AnyWidget):
     weights = _b()
     theta = _b()
 
-    def show_state(self, vector):
-        """Show ``vector`` (±1, length rows*cols) with no pending updates."""
-        v = np.asarray(vector).ravel()
-        with self.hold_sync():
-            self.traj, self.traj_ends = b"", b""
-            self.state = np.where(v > 0, 1, -1).astype(np.int8).tobytes()
-            self.base = self.position = 0
-
     def read_state(self) -> np.ndarray:
         """The state the browser last sent (or Python last set), as int64 ±1."""
         return np.frombuffer(self.state, dtype=np.int8).astype(np.int64)
@@ -143,6 +98,19 @@ class SpinView(anywidget.AnyWidget):
             self.overlaps = np.ascontiguousarray(ov[keep]).tobytes()
             self.names = [str(n) for n in names]
             self.ref_energies = [float(e) for e in refs]
+
+    def set_replay(self, index=None, value=None, ends=None):
+        """Pending updates for the browser to replay (None: none).
+
+        Update k sets neurons ``index[ends[k-1]:ends[k]]`` to ``value[...]``; they travel
+        as one int32 array of ``+(i+1)`` (set to +1) / ``-(i+1)`` (set to -1) and the ends.
+        """
+        if index is None:
+            self.traj, self.traj_ends = b"", b""
+            return
+        idx = np.asarray(index, dtype=np.int64)
+        self.traj = np.where(np.asarray(value) > 0, idx + 1, -(idx + 1)).astype("<i4").tobytes()
+        self.traj_ends = np.asarray(ends, dtype="<i4").tobytes()
 
     def set_weights(self, weights, theta=None):
         """Send W (and theta) for the neighbour-energy panel when N is small; else hide the panel."""

@@ -504,10 +504,9 @@ class MnistPlayground:
             v.state = self._canvas.astype(np.int8).tobytes()
             v.base = base
             if tr is not None:
-                v.traj = np.where(tr.value > 0, tr.index + 1, -(tr.index + 1)).astype("<i4").tobytes()
-                v.traj_ends = tr.ends.astype("<i4").tobytes()
+                v.set_replay(tr.index, tr.value, tr.ends)
             else:
-                v.traj, v.traj_ends = b"", b""
+                v.set_replay()
             v.position = base
             v.highlight = self._highlight
             v.set_timeline(Timeline(energy, ov), [str(d) for d in self._recall_digits], refs)

@@ -322,10 +322,9 @@ class PatternPlayground:
             v.state = self._state.astype(np.int8).tobytes()
             v.base = self.updates
             if tr is not None:
-                v.traj = np.where(tr.value > 0, tr.index + 1, -(tr.index + 1)).astype("<i4").tobytes()
-                v.traj_ends = tr.ends.astype("<i4").tobytes()
+                v.set_replay(tr.index, tr.value, tr.ends)
             else:
-                v.traj, v.traj_ends = b"", b""
+                v.set_replay()
             v.position = self.updates
             v.highlight = self._highlight
             v.set_timeline(Timeline(energy, ov.reshape(len(energy), m)), self._names, refs)
@@ -550,7 +549,8 @@ class PatternPlayground:
         k = len(tr) if k is None else k
         if tr.schedule == "sync":
             return f"{k} synchronous steps"
-        return f"{k} single-neuron updates ({k // self.num_neurons} sweeps)"
+        sweeps = k // self.num_neurons
+        return f"{k} single-neuron updates" + (f" ({sweeps} sweeps)" if sweeps else "")
 
     def _end_message(self, tr):
         T = tr.temperature

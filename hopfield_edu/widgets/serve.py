@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "voila_command", "main"]
+__all__ = ["TEMPLATE", "voila_command", "VoilaServer", "main"]
 
 TEMPLATE = "hopfield-offline"
 _SHARE = Path(__file__).parent / "share"
@@ -56,6 +60,79 @@ def voila_command(notebook, *, port=8866, extra=()):
     argv = [sys.executable, "-m", "voila", "--no-browser", f"--port={int(port)}",
             f"--template={TEMPLATE}", *extra, target]
     return argv, env, str(cwd)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaServer:
+    """A Voila server on 127.0.0.1 serving a folder of notebooks, for tests and benchmarks.
+
+    Started in its own process group through :func:`voila_command`; ready when a static
+    asset is served (a GET of a notebook would start a kernel). ``stop()`` terminates it
+    and kills what is left of its process group.
+    """
+
+    def __init__(self, folder, extra=(), timeout=90):
+        self.folder = Path(folder)
+        self.port = _free_port()
+        cmd, env, cwd = voila_command(folder, port=self.port,
+                                      extra=["--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+                                             *extra])
+        self.log_path = self.folder / "voila.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voila exited with {self.proc.returncode}; log: {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.url + "voila/static/voila.js", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"voila did not come up in {timeout} s; log: {self.log_path}")
+            time.sleep(0.25)  # polling a server that is starting
+
+    def render_url(self, name):
+        return f"{self.url}voila/render/{name}"
+
+    def kernels(self):
+        """Kernel processes started by this server (its children running ipykernel)."""
+        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True,
+                             text=True).stdout
+        return [line for line in out.splitlines()
+                if line.split()[1] == str(self.proc.pid) and "ipykernel" in line]
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        try:  # what is left of this server's own process group
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self._log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def main(argv=None):
