@@ -300,7 +300,7 @@ class MnistPlayground:
 
         groups = [
             group("store", [W.HBox(self.digit_buttons, layout=W.Layout(flex_flow="row wrap"))],
-                  "group-store"),
+                  "group-store", width="350px"),
             group("corrupt or draw", [self.probe_dropdown, self.noise_slider,
                                       self.corrupt_button, self.brush_slider], "group-corrupt",
                   width="350px"),

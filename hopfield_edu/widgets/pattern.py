@@ -550,7 +550,8 @@ class PatternPlayground:
         if tr.schedule == "sync":
             return f"{k} synchronous steps"
         sweeps = k // self.num_neurons
-        return f"{k} single-neuron updates" + (f" ({sweeps} sweeps)" if sweeps else "")
+        return f"{k} single-neuron updates" + (
+            f" ({sweeps} sweep{'s' if sweeps > 1 else ''})" if sweeps else "")
 
     def _end_message(self, tr):
         T = tr.temperature
