@@ -249,6 +249,13 @@ def test_play_sends_the_recall_to_the_browser_and_commits_where_it_stopped(diag)
     assert diag.energy_history[-1] == pytest.approx(compute_energy(diag.state, w))
     diag.play_button.click()                              # nothing left to do
     assert "Already stable" in diag.message and not diag.busy
+    # A page closed during a replay never reports: Pause commits where the view was.
+    diag.noise_button.click()
+    diag.play_button.click()
+    assert diag.busy
+    diag.view.playing = False                             # the front end is gone
+    diag.pause_button.click()
+    assert not diag.busy and diag.updates == 0 and "Paused after 0" in diag.message
 
 
 def test_speed_slider_sets_the_replay_rate():
@@ -481,6 +488,8 @@ def test_mnist_replay_draw_and_pause(prototypes):
     v.reports += 1
     assert _is_fixed_point(mp.state, w) and "Stable" in mp.message
     assert np.array_equal(mp.recalled, mp.state)
+    mp.play_button.click()                     # nothing left to replay
+    assert "Already stable" in mp.message and not mp.busy
 
 
 def test_mnist_empty_selection_and_unstored_probe_are_messages(prototypes):

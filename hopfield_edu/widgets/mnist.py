@@ -144,6 +144,7 @@ class MnistPlayground:
         self._energy: list[float] = []
         self._ovh: list[np.ndarray] = []
         self._pending = None
+        self._timeline_net = None
         self._highlight = -1
         self._build(stored, probe, noise, inh, inhibitory_mode, temperature, steps, dynamics,
                     speed)
@@ -355,6 +356,7 @@ class MnistPlayground:
                           rng=self.rng, max_sweeps=_STABLE_SWEEPS, steps=self.steps_slider.value)
 
     def _start_timeline(self, net, state):
+        self._timeline_net = net
         self._canvas = np.asarray(state, dtype=np.int64).copy()
         self._energy = [net.calculate_energy(self._canvas)]
         self._ovh = [net.overlaps(self._canvas)]
@@ -396,14 +398,22 @@ class MnistPlayground:
         if not digits:
             return None
         net = self._network(digits)
-        if list(digits) != self._recall_digits or not self._energy:
+        # The replay starts from what the grid shows. A fresh probe or stroke keeps its
+        # timeline; after a recall, or with other digits or another network, a new one starts.
+        if (list(digits) != self._recall_digits or len(self._energy) != 1
+                or net is not self._timeline_net):
             self._recall_digits = list(digits)
-            self._start_timeline(net, self._canvas)
-        if self.corrupted is None or self._energy and len(self._energy) > 1:
-            # start the replay from what is shown now
-            self.original = self.prototypes[self.probe_digit].copy()
             self.corrupted = self._canvas.copy()
             self._start_timeline(net, self._canvas)
+        if self.original is None:
+            self.original = self.prototypes[self.probe_digit].copy()
+        if (self.dynamics_dropdown.value == "stable" and self.temperature_slider.value == 0
+                and np.array_equal(np.where(net.local_field(self._canvas) >= 0, 1, -1),
+                                   self._canvas)):
+            text, kind = attractor_sentence(self._canvas, np.array(
+                [self.prototypes[d] for d in digits]), [str(d) for d in digits], unit="digit")
+            self._msg.say(f"Already stable: {text}. Press New noisy probe or paint first.", kind)
+            return None
         t0 = time.perf_counter()
         tr = self._run(net, self._canvas)
         ms = 1000 * (time.perf_counter() - t0)
@@ -416,9 +426,18 @@ class MnistPlayground:
         return tr
 
     def pause(self):
-        """Ask the browser to stop the replay; it reports where it stopped."""
-        if self._pending is not None:
+        """Ask the browser to stop the replay; it reports where it stopped.
+
+        If no browser is replaying (the page was closed or reloaded, or the playground was
+        never displayed), the replay is committed where the view last was, so the
+        playground is never left busy.
+        """
+        if self._pending is None:
+            return
+        if self.view.playing:
             self.view.playing = False
+        else:
+            self.finish_replay(self.view.position - self.view.base)
 
     def finish_replay(self, position=None):
         """Commit a replay up to ``position`` updates (default: all of it)."""

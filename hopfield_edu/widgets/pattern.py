@@ -605,9 +605,18 @@ class PatternPlayground:
         return tr
 
     def pause(self):
-        """Ask the browser to stop the replay; it reports where it stopped."""
-        if self._pending is not None:
+        """Ask the browser to stop the replay; it reports where it stopped.
+
+        If no browser is replaying (the page was closed or reloaded, or the playground was
+        never displayed), the replay is committed where the view last was, so the
+        playground is never left busy.
+        """
+        if self._pending is None:
+            return
+        if self.view.playing:
             self.view.playing = False
+        else:
+            self.finish_replay(self.view.position - self.view.base)
 
     def finish_replay(self, position=None):
         """Commit a replay up to ``position`` updates of it (default: the browser's report)."""
