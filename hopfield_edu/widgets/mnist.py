@@ -48,6 +48,12 @@ _DYNAMICS_HELP = {
              "visited), so it may stop before the state is stable.",
     "sync": "All neurons at once, until a fixed point, a 2-cycle or <i>steps</i> steps.",
 }
+
+
+def _help_html(dynamics):
+    return f'<div style="line-height: 1.35; font-size: 12px">{_DYNAMICS_HELP[dynamics]}</div>'
+
+
 SPEEDS = (30, 60, 120, 250, 500, 1000, 2000, 4000)
 
 
@@ -275,10 +281,10 @@ class MnistPlayground:
         self.dynamics_dropdown = css(W.RadioButtons(options=list(_DYNAMICS), value=dynamics,
                                                     layout=W.Layout(width="auto")),
                                      "dynamics-choice")
-        self.dynamics_help = css(W.HTML(_DYNAMICS_HELP[dynamics],
+        self.dynamics_help = css(W.HTML(_help_html(dynamics),
                                         layout=W.Layout(width="310px")), "dynamics-help")
         self.dynamics_dropdown.observe(
-            lambda c: setattr(self.dynamics_help, "value", _DYNAMICS_HELP[c["new"]]), names="value")
+            lambda c: setattr(self.dynamics_help, "value", _help_html(c["new"])), names="value")
         self.steps_slider = css(W.IntSlider(value=steps, min=0, max=20_000, step=100,
                                             description="steps", continuous_update=False,
                                             style=style, layout=wide), "steps-slider")
