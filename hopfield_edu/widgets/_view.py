@@ -99,6 +99,41 @@ class SpinView(anywidget.AnyWidget):
             self.names = [str(n) for n in names]
             self.ref_energies = [float(e) for e in refs]
 
+    def show(self, state, energy, overlaps, names, refs, *, replay=None, highlight=-1,
+             editable=True, play=False):
+        """Show a committed state and its timeline, plus a pending replay, in one message.
+
+        Parameters
+        ----------
+        state : ±1 array, the state after the committed updates
+        energy, overlaps : the committed timeline, (T + 1,) and (T + 1, M)
+        names, refs : pattern names and their energies (dotted lines)
+        replay : Trajectory, optional
+            Pending updates after ``state`` (its ``index``/``value``/``ends``, ``energy``
+            and ``overlaps`` rows 1..); the plots get the whole timeline, the browser draws
+            it up to the update it shows.
+        play : bool
+            Start the replay in the browser.
+        """
+        energy = np.asarray(energy, dtype=float)
+        overlaps = np.asarray(overlaps, dtype=float).reshape(len(energy), len(names))
+        base = max(0, len(energy) - 1)
+        if replay is not None:
+            energy = np.concatenate([energy, replay.energy])
+            overlaps = np.vstack([overlaps, replay.overlaps[1:]])
+        with self.hold_sync():
+            self.state = np.asarray(state).astype(np.int8).tobytes()
+            self.base = self.position = base
+            if replay is not None:
+                self.set_replay(replay.index, replay.value, replay.ends)
+            else:
+                self.set_replay()
+            self.highlight = int(highlight)
+            self.set_timeline(Timeline(energy, overlaps), names, refs)
+            self.editable = bool(editable)
+            if play:
+                self.playing = True
+
     def set_replay(self, index=None, value=None, ends=None):
         """Pending updates for the browser to replay (None: none).
 

@@ -27,7 +27,7 @@ from . import _render
 from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
 from ._trajectory import trajectory
 from ._verdict import attractor_sentence, describe_temperature
-from ._view import SpinView, Timeline
+from ._view import SpinView
 
 __all__ = ["MnistPlayground"]
 
@@ -514,30 +514,13 @@ class MnistPlayground:
 
     # --------------------------------------------------------------- showing
     def _push(self, *, play=False):
-        v, tr = self.view, self._pending
-        m = len(self._recall_digits)
-        energy = np.array(self._energy, dtype=float)
-        ov = np.array(self._ovh, dtype=float).reshape(len(self._ovh), m)
-        if tr is not None:
-            energy = np.concatenate([energy, tr.energy])
-            ov = np.vstack([ov, tr.overlaps[1:]])
-        net = self.network
-        refs = ([net.calculate_energy(self.prototypes[d]) for d in self._recall_digits]
+        """Send the grid, the timeline (plus a pending replay) to the view."""
+        net, digits = self.network, self._recall_digits
+        refs = ([net.calculate_energy(self.prototypes[d]) for d in digits]
                 if net is not None else [])
-        base = max(0, len(self._energy) - 1)
-        with v.hold_sync():
-            v.state = self._canvas.astype(np.int8).tobytes()
-            v.base = base
-            if tr is not None:
-                v.set_replay(tr.index, tr.value, tr.ends)
-            else:
-                v.set_replay()
-            v.position = base
-            v.highlight = self._highlight
-            v.set_timeline(Timeline(energy, ov), [str(d) for d in self._recall_digits], refs)
-            v.editable = not self.busy
-            if play:
-                v.playing = True
+        self.view.show(self._canvas, self._energy, np.array(self._ovh, dtype=float),
+                       [str(d) for d in digits], refs, replay=self._pending,
+                       highlight=self._highlight, editable=not self.busy, play=play)
         self._refresh_status()
 
     def _refresh_status(self):

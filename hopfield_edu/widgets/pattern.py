@@ -21,7 +21,7 @@ from . import _render
 from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
 from ._trajectory import trajectory
 from ._verdict import attractor_sentence, describe_temperature
-from ._view import SpinView, Timeline
+from ._view import SpinView
 
 __all__ = ["PatternPlayground"]
 
@@ -308,31 +308,15 @@ class PatternPlayground:
     # -------------------------------------------------------------- showing
     def _push(self, *, play=False):
         """Send the committed state, the timeline (plus a pending replay) and W to the view."""
-        v, tr = self.view, self._pending
-        m = len(self._names)
-        energy = np.array(self._energy, dtype=float)
-        ov = self.overlap_history
-        if tr is not None:
-            energy = np.concatenate([energy, tr.energy])
-            ov = np.vstack([ov, tr.overlaps[1:]])
         refs = ([self.network.calculate_energy(p) for p in self._stored]
                 if self.network is not None else [])
-        with v.hold_sync():
-            v.rows, v.cols = self.shape
-            v.state = self._state.astype(np.int8).tobytes()
-            v.base = self.updates
-            if tr is not None:
-                v.set_replay(tr.index, tr.value, tr.ends)
-            else:
-                v.set_replay()
-            v.position = self.updates
-            v.highlight = self._highlight
-            v.set_timeline(Timeline(energy, ov.reshape(len(energy), m)), self._names, refs)
-            v.set_weights(None if self.network is None else self.network.weights)
-            v.rate = float(self.speed_slider.value)
-            v.editable = not self.busy
-            if play:
-                v.playing = True
+        with self.view.hold_sync():
+            self.view.rows, self.view.cols = self.shape
+            self.view.set_weights(None if self.network is None else self.network.weights)
+            self.view.rate = float(self.speed_slider.value)
+            self.view.show(self._state, self._energy, self.overlap_history, self._names, refs,
+                           replay=self._pending, highlight=self._highlight,
+                           editable=not self.busy, play=play)
         self._refresh_status()
         if self.weights_toggle.value:
             self._draw_weights()
