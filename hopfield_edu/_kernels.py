@@ -417,3 +417,122 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
         sweeps = step // n
     return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
             snapshots[:snap_i], e0)
+
+
+# --------------------------------------------------------------------------------------
+# Dense associative memory (Krotov & Hopfield 2016; Demircigil et al. 2017)
+#
+# Energy E = -sum_mu F(m_mu) with integer overlaps m_mu = sum_j xi_j^mu s_j. For neuron i
+# with the rest r_mu = m_mu - xi_i^mu s_i, the move that lowers E most is
+#     s_i <- sign( sum_mu xi_i^mu G(r_mu) ),   G(r) = F(r + 1) - F(r - 1)
+# (ties -> +1). r is an integer in [-(N-1), N-1], so G is a table: one lookup per pattern,
+# O(M) per update, and a flip updates the M overlaps in O(M) - as hebb_run does.
+DENSE_INT = 0    # G in exact int64 (sums cannot overflow): ties decided exactly
+DENSE_FLOAT = 1  # G in float64 (large n): ties within a rounding bound count as ties
+DENSE_EXP = 2    # F = exp: G(r) is proportional to exp(r - r_max); table of exp(-k)
+
+
+@njit(cache=True)
+def _dense_energy_now(m, n, kind, ftab, etab):
+    """E = -sum F(m_mu) (kinds INT/FLOAT) or the log-energy -lse(m) (kind EXP)."""
+    if kind == DENSE_EXP:
+        mmax = m[0]
+        for mu in range(1, m.shape[0]):
+            if m[mu] > mmax:
+                mmax = m[mu]
+        acc = 0.0
+        for mu in range(m.shape[0]):
+            acc += etab[mmax - m[mu]]
+        return -(mmax + np.log(acc))
+    acc = 0.0
+    for mu in range(m.shape[0]):
+        acc += ftab[m[mu] + n]
+    return -acc
+
+
+@njit(cache=True)
+def dense_am_run(xiT, kind, gtab_i, gtab_f, ftab, etab, state, max_sweeps, rng,
+                 record_energy, record_overlaps):
+    """Asynchronous T = 0 sweeps (fresh random permutation each) of a dense associative
+    memory until a sweep flips nothing or ``max_sweeps`` sweeps are done.
+
+    ``gtab_i`` / ``gtab_f``: G(r) at index r + N (kind INT / FLOAT); ``ftab``: F(m) at
+    index m + N (energy); ``etab``: exp(-k), k = 0..2N (kind EXP). ``state`` (int8) is
+    changed in place. Returns ``(steps, sweeps, converged, flips, energies, overlaps, e0)``.
+    """
+    n, m_pat = xiT.shape
+    m = np.zeros(m_pat, dtype=np.int64)
+    for j in range(n):
+        sj = np.int64(state[j])
+        for mu in range(m_pat):
+            m[mu] += xiT[j, mu] * sj
+    e0 = _dense_energy_now(m, n, kind, ftab, etab)
+    cap = max_sweeps * n
+    energies = np.empty(cap if record_energy else 0, dtype=np.float64)
+    overlaps = np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64)
+    if record_overlaps:
+        overlaps[0, :] = m
+    # rounding bound for the float kinds: a |sum| this small relative to sum |terms| is a tie
+    tie_tol = 4.0 * (m_pat + 1) * 2.220446049250313e-16
+    e_now = e0
+    perm = np.arange(n)
+    step = 0
+    sweeps = 0
+    flips = 0
+    flips_at_sweep_start = 0
+    converged = False
+    while sweeps < max_sweeps:
+        shuffle(rng, perm)
+        flips_at_sweep_start = flips
+        for pos in range(n):
+            i = perm[pos]
+            old = np.int64(state[i])
+            if kind == DENSE_INT:
+                acc_i = 0
+                for mu in range(m_pat):
+                    x = np.int64(xiT[i, mu])
+                    acc_i += x * gtab_i[m[mu] - x * old + n]
+                up = acc_i >= 0
+            elif kind == DENSE_FLOAT:
+                acc = 0.0
+                mag = 0.0
+                for mu in range(m_pat):
+                    x = np.int64(xiT[i, mu])
+                    g = gtab_f[m[mu] - x * old + n]
+                    acc += x * g
+                    mag += abs(g)
+                up = acc >= -tie_tol * mag
+            else:
+                rmax = m[0] - np.int64(xiT[i, 0]) * old
+                for mu in range(1, m_pat):
+                    r = m[mu] - np.int64(xiT[i, mu]) * old
+                    if r > rmax:
+                        rmax = r
+                acc = 0.0
+                mag = 0.0
+                for mu in range(m_pat):
+                    x = np.int64(xiT[i, mu])
+                    g = etab[rmax - (m[mu] - x * old)]
+                    acc += x * g
+                    mag += g
+                up = acc >= -tie_tol * mag
+            new = np.int64(1) if up else np.int64(-1)
+            if new != old:
+                delta = new - old
+                state[i] = new
+                flips += 1
+                for mu in range(m_pat):
+                    m[mu] += xiT[i, mu] * delta
+                if record_energy:
+                    e_now = _dense_energy_now(m, n, kind, ftab, etab)
+            if record_energy:
+                energies[step] = e_now
+            if record_overlaps:
+                overlaps[step + 1, :] = m
+            step += 1
+        sweeps += 1
+        if flips == flips_at_sweep_start:
+            converged = True
+            break
+    return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
+            overlaps[:step + 1] if record_overlaps else overlaps, e0)
