@@ -538,6 +538,49 @@ def test_mnist_inhibitory_and_hot_settings(prototypes):
     assert f"mean overlap {mean:+.2f}" in warm.message
 
 
+@pytest.mark.parametrize("energy", [3, 12, "exp"])
+def test_mnist_dense_energies_follow_the_dense_rule(prototypes, energy):
+    from hopfield_edu.dense import dense_energy, dense_update
+
+    digits = (0, 1, 3, 5, 8)
+    xi = np.array([prototypes[d] for d in digits])
+    mp = MnistPlayground(stored_digits=digits, probe_digit=8, energy=energy, rng=3)
+    tr = mp.trajectory
+    log = energy == "exp"
+    assert mp.result.converged and mp.result.mode == "stable"
+    s = mp.corrupted.copy()
+    assert mp.energy_history[0] == pytest.approx(dense_energy(s, xi, energy, log=log))
+    for k in range(len(tr)):                   # every update is dense_update's, in order
+        i = int(tr.index[k])
+        s = dense_update(s, xi, energy, i=i)
+        assert s[i] == tr.value[k]
+        if k % 500 == 0:
+            assert tr.energy[k] == pytest.approx(dense_energy(s, xi, energy, log=log), rel=1e-12)
+    assert np.array_equal(s, mp.recalled)
+    assert np.all(np.diff(mp.energy_history) <= 1e-9 * np.abs(mp.energy_history[:-1]))
+    # stable: no neuron changes under the dense rule
+    assert all(np.array_equal(dense_update(s, xi, energy, i=i), s) for i in range(0, 784, 7))
+    assert "Dense associative memory" in mp.message and "Stable" in mp.message
+    label = mp.view.energy_label
+    assert ("ln" in label) if log else (f"^{energy}" in label)
+    np.testing.assert_allclose(mp.overlap_history[-1], xi @ mp.recalled / 784)
+
+
+def test_mnist_dense_choices_that_cannot_work_are_messages():
+    mp = MnistPlayground(rng=0, energy=4, recall=False)
+    mp.dynamics_dropdown.value = "sync"
+    mp.recall_button.click()
+    assert "only offered for the classical energy" in mp.message and mp._msg.kind == "warning"
+    assert mp.result is None and mp.last_error is None
+    mp.dynamics_dropdown.value = "stable"
+    mp.temperature_slider.value = 1.5
+    mp.recall_button.click()
+    assert "apply to the classical energy only" in mp.message
+    assert mp.result.temperature == 0.0
+    with pytest.raises(ValueError, match="energy must be"):
+        MnistPlayground(energy=2, recall=False)
+
+
 def test_mnist_same_seed_same_pictures():
     a, b = MnistPlayground(rng=11), MnistPlayground(rng=11)
     assert np.array_equal(a.recalled, b.recalled)

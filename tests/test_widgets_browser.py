@@ -296,6 +296,12 @@ def test_mnist_playground_recall_draw_play_in_voila(server, open_page):
     print(f"MNIST playground at 500/s: observed {observed:.0f}/s")
     assert 250 <= observed <= 750, observed
 
+    # The dense energy of issue 13: F(x) = exp(x), recall at once.
+    mnist.locator(".energy-choice select").select_option(label="dense: F(x) = exp(x)")
+    mnist.locator(".btn-recall").click()
+    expect(message).to_contain_text("Dense associative memory")
+    expect(message).to_contain_text("exp(x)")
+
     # Nothing selected: a message, not a traceback.
     for d in (0, 1):
         mnist.locator(f".digit-{d}").click()

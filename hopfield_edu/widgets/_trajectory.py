@@ -156,3 +156,67 @@ def trajectory(net: HopfieldNetwork, start, *, schedule="stable", temperature=0.
                       overlaps=np.vstack(overlaps).astype(float),
                       initial_energy=net.calculate_energy(np.asarray(start)),
                       schedule=schedule, temperature=float(temperature), **out)
+
+
+def dense_trajectory(patterns, start, n=3, *, schedule="stable", rng=None, max_sweeps=50,
+                     steps=1500) -> Trajectory:
+    r"""A recall in a dense associative memory (:mod:`hopfield_edu.dense`), update by update.
+
+    The rule is :func:`hopfield_edu.dense.dense_update`'s (Krotov & Hopfield 2016, eq. 3:
+    :math:`\sigma_i` takes the value of lower :math:`E = -\sum_\mu F(\xi^\mu\cdot\sigma)`,
+    ties to +1), computed from the M integer overlaps kept up to date after each flip, so
+    an update costs O(M) as in :func:`~hopfield_edu.dense.dense_recall`. Schedules as
+    :func:`trajectory` (``stable`` or ``steps``; there is no synchronous dense rule here).
+    The energy is :func:`~hopfield_edu.dense.dense_energy`, for ``"exp"`` its logarithmic
+    form :math:`-\ln(-E)` (``log=True``), which orders states as E does and stays finite.
+    """
+    from .. import dense  # the dense rule and energy, written once there
+
+    if schedule not in ("stable", "steps"):
+        raise ValueError(f"a dense memory runs 'stable' or 'steps', got {schedule!r}")
+    n = dense._check_order(n)
+    xi = np.asarray(patterns, dtype=np.int64)
+    s = np.asarray(start, dtype=np.int64).copy()
+    num = s.size
+    log = n == "exp"
+    m = xi @ s
+    rng = np.random.default_rng() if rng is None else rng
+    chunks = ([rng.integers(num, size=int(steps))] if schedule == "steps"
+              else (rng.permutation(num) for _ in range(max_sweeps)))
+    index, value, energy, overlaps = [], [], [], [m / num]
+    e = dense.dense_energy(s, xi, n, log=log)
+    e0 = e
+    flips = sweeps = 0
+    converged = False
+    for seq in chunks:
+        flipped = 0
+        for i in seq:
+            i = int(i)
+            rest = m - xi[:, i] * s[i]
+            new = dense._field_sign(xi[:, i], rest, n)
+            if new != s[i]:
+                s[i] = new
+                m = rest + xi[:, i] * new
+                e = dense.dense_energy(s, xi, n, log=log)
+                flipped += 1
+            index.append(i)
+            value.append(new)
+            energy.append(e)
+            overlaps.append(m / num)
+        flips += flipped
+        if schedule == "stable":
+            sweeps += 1
+            if flipped == 0:
+                converged = True
+                break
+    if schedule == "steps":
+        sweeps = int(steps) // num
+    u = len(index)
+    return Trajectory(start=np.asarray(start, dtype=np.int64).copy(), final=s,
+                      index=np.asarray(index, dtype=np.int64),
+                      value=np.asarray(value, dtype=np.int64),
+                      ends=np.arange(1, u + 1, dtype=np.int64),
+                      energy=np.asarray(energy, dtype=float),
+                      overlaps=np.vstack(overlaps).astype(float), initial_energy=float(e0),
+                      schedule=schedule, temperature=0.0, converged=converged,
+                      sweeps=sweeps, flips=flips)

@@ -41,6 +41,7 @@ function niceTicks(lo, hi, count) {
 
 function fmt(v) {
   const a = Math.abs(v);
+  if (a >= 1e5) return v.toExponential(1);
   if (a >= 1000) return v.toFixed(0);
   if (a >= 10) return v.toFixed(1);
   return v.toFixed(2);
@@ -276,7 +277,7 @@ function render({ model, el: root }) {
     const pad = (hi - lo) * 0.08 || 0.5;
     const box = { l: 58, t: 26, w: width - 58 - 70, h: 200 - 26 - 40 };
     const m = axes(ctx, box, [0, xmax], [lo - pad, hi + pad],
-      "Energy E = −½ sᵀWs", "update", "E");
+      model.get("energy_label"), "update", "E");
     // stored-pattern energies: dotted lines, labels in the right margin only where they fit
     ctx.setLineDash([2, 3]);
     ctx.strokeStyle = "#999";
@@ -463,7 +464,8 @@ function render({ model, el: root }) {
     });
   };
   for (const a of ["rows", "cols", "state", "traj", "traj_ends", "trace_x", "energy", "overlaps",
-    "names", "ref_energies", "weights", "theta", "base", "max_px"]) model.on(`change:${a}`, reload);
+    "names", "ref_energies", "weights", "theta", "base", "max_px", "energy_label"])
+    model.on(`change:${a}`, reload);
   model.on("change:position", () => { if (!raf && model.get("position") !== pos) reload(); });
   model.on("change:highlight", () => { highlight = model.get("highlight"); drawAll(); });
   model.on("change:playing", () => {

@@ -80,6 +80,7 @@ class SpinView(anywidget.AnyWidget):
     energy = _b()
     overlaps = _b()
     names = t.List(t.Unicode()).tag(sync=True)
+    energy_label = t.Unicode("Energy E = −½ sᵀWs").tag(sync=True)
     ref_energies = t.List(t.Float()).tag(sync=True)
     weights = _b()
     theta = _b()

@@ -21,11 +21,12 @@ from .._validation import (
     check_positive_int,
     check_temperature,
 )
+from .. import dense
 from ..dynamics import add_noise
 from ..engine import INHIBITORY_MODES, HopfieldNetwork
 from . import _render
 from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
-from ._trajectory import trajectory
+from ._trajectory import dense_trajectory, trajectory
 from ._verdict import attractor_sentence, describe_temperature
 from ._view import SpinView
 
@@ -50,10 +51,22 @@ _DYNAMICS_HELP = {
 }
 
 
+def _energy_label(energy):
+    if energy == "classical":
+        return "Energy E = −½ sᵀWs"
+    if energy == "exp":
+        return "log-energy −ln Σ_μ exp(ξ^μ·s)"
+    return f"Energy E = −Σ_μ (ξ^μ·s)^{energy}"
+
+
 def _help_html(dynamics):
     return f'<div style="line-height: 1.35; font-size: 12px">{_DYNAMICS_HELP[dynamics]}</div>'
 
 
+#: The energy menu: the classical network, or a dense associative memory (issue 13).
+ENERGIES = (("classical: E = −½ sᵀWs (Hebb)", "classical"),
+            *((f"dense: F(x) = xⁿ, n = {k}", k) for k in range(3, 13)),
+            ("dense: F(x) = exp(x)", "exp"))
 SPEEDS = (30, 60, 120, 250, 500, 1000, 2000, 4000)
 
 
@@ -121,7 +134,8 @@ class MnistPlayground:
 
     def __init__(self, stored_digits=(0, 1, 3, 5, 8), probe_digit=8, *, noise=0.2,
                  inhibitory_fraction=0.0, inhibitory_mode="rows", temperature=0.0, steps=1500,
-                 dynamics="stable", speed=500, rng=None, prototypes=None, recall=True):
+                 dynamics="stable", speed=500, energy="classical", rng=None, prototypes=None,
+                 recall=True):
         stored = _digits(stored_digits, "stored_digits")
         probe = _digits([probe_digit], "probe_digit")[0]
         noise = check_fraction(noise, "noise")
@@ -136,6 +150,8 @@ class MnistPlayground:
             raise ValueError(f"steps must be at most 20000 in the playground, got {steps}")
         if dynamics not in [v for _, v in _DYNAMICS]:
             raise ValueError(f"dynamics must be 'stable', 'steps' or 'sync', got {dynamics!r}")
+        if energy not in [v for _, v in ENERGIES]:
+            raise ValueError(f"energy must be 'classical', an int n in 3..12 or 'exp', got {energy!r}")
         if speed not in SPEEDS:
             raise ValueError(f"speed must be one of {SPEEDS} updates per second, got {speed!r}")
         self.rng = as_generator(rng)
@@ -150,10 +166,10 @@ class MnistPlayground:
         self._energy: list[float] = []
         self._ovh: list[np.ndarray] = []
         self._pending = None
-        self._timeline_net = None
+        self._timeline_key = None
         self._highlight = -1
         self._build(stored, probe, noise, inh, inhibitory_mode, temperature, steps, dynamics,
-                    speed)
+                    speed, energy)
         if recall and stored:
             self.recall()
         elif not stored:
@@ -220,7 +236,8 @@ class MnistPlayground:
         return {d: float(m) for d, m in zip(self._recall_digits, self.result.overlaps[-1])}
 
     # --------------------------------------------------------------- building
-    def _build(self, stored, probe, noise, inh, inh_mode, temperature, steps, dynamics, speed):
+    def _build(self, stored, probe, noise, inh, inh_mode, temperature, steps, dynamics, speed,
+               energy):
         self._msg = MessageLine("mnist-message")
         self.view = css(SpinView(rows=_SHAPE[0], cols=_SHAPE[1], max_px=336, rate=float(speed)),
                         "hopfield-view", "mnist-view")
@@ -278,6 +295,9 @@ class MnistPlayground:
                                                     readout_format=".2f",
                                                     continuous_update=False, style=style,
                                                     layout=wide), "temperature-slider")
+        self.energy_dropdown = css(W.Dropdown(options=list(ENERGIES), value=energy,
+                                              description="energy", style=style,
+                                              layout=W.Layout(width="335px")), "energy-choice")
         self.dynamics_dropdown = css(W.RadioButtons(options=list(_DYNAMICS), value=dynamics,
                                                     layout=W.Layout(width="auto")),
                                      "dynamics-choice")
@@ -315,14 +335,15 @@ class MnistPlayground:
                               W.HBox([W.HTML("inhibitory mode&nbsp;",
                                              layout=W.Layout(width="132px")),
                                       self.inhibitory_mode]),
-                              self.temperature_slider], "group-network", width="350px"),
+                              self.temperature_slider, self.energy_dropdown], "group-network",
+                  width="350px"),
             group("run", [self.dynamics_dropdown, self.dynamics_help, self.steps_slider,
                           [self.recall_button, self.play_button, self.pause_button],
                           self.speed_slider], "group-run", width="350px"),
         ]
         self._busy_widgets = [*self.digit_buttons, self.probe_dropdown, self.noise_slider,
                               self.corrupt_button, self.brush_slider, self.inhibitory_slider,
-                              self.inhibitory_mode, self.temperature_slider,
+                              self.inhibitory_mode, self.temperature_slider, self.energy_dropdown,
                               self.dynamics_dropdown, self.steps_slider, self.recall_button,
                               self.play_button]
         self.widget = css(W.VBox([
@@ -349,6 +370,31 @@ class MnistPlayground:
             self.network, self._net_key = net, key
         return self.network
 
+    @property
+    def energy(self):
+        """The energy in use: "classical", an int n (dense, F(x) = x^n) or "exp"."""
+        return self.energy_dropdown.value
+
+    def _patterns(self):
+        return np.array([self.prototypes[d] for d in self._recall_digits], dtype=np.int64)
+
+    def _energy_of(self, state):
+        """E of ``state`` with the energy in use (for "exp" the log-energy -ln(-E))."""
+        if self.energy == "classical":
+            return self.network.calculate_energy(state)
+        return dense.dense_energy(state, self._patterns(), self.energy,
+                                  log=self.energy == "exp")
+
+    def _unstable(self, state):
+        """How many neurons the T = 0 rule of the energy in use would still flip."""
+        s = np.asarray(state, dtype=np.int64)
+        if self.energy == "classical":
+            return int(np.count_nonzero(np.where(self.network.local_field(s) >= 0, 1, -1) != s))
+        xi = self._patterns()
+        m = xi @ s
+        return sum(dense._field_sign(xi[:, i], m - xi[:, i] * s[i], self.energy) != s[i]
+                   for i in range(s.size))
+
     def _need_digits(self):
         digits = self.stored_digits
         if not digits:
@@ -358,13 +404,21 @@ class MnistPlayground:
 
     def _run(self, net, start):
         mode = self.dynamics_dropdown.value
+        if self.energy != "classical":
+            if mode == "sync":
+                self._msg.say("Synchronous updates are only offered for the classical energy: "
+                              "choose 'until stable' or the seed notebook's steps.", "warning")
+                return None
+            return dense_trajectory(self._patterns(), start, self.energy, schedule=mode,
+                                    rng=self.rng, max_sweeps=_STABLE_SWEEPS,
+                                    steps=self.steps_slider.value)
         return trajectory(net, start, schedule=mode, temperature=self.temperature_slider.value,
                           rng=self.rng, max_sweeps=_STABLE_SWEEPS, steps=self.steps_slider.value)
 
     def _start_timeline(self, net, state):
-        self._timeline_net = net
+        self._timeline_key = (net, self.energy)
         self._canvas = np.asarray(state, dtype=np.int64).copy()
-        self._energy = [net.calculate_energy(self._canvas)]
+        self._energy = [self._energy_of(self._canvas)]
         self._ovh = [net.overlaps(self._canvas)]
         self._pending = None
         self._highlight = -1
@@ -395,6 +449,8 @@ class MnistPlayground:
         if self.new_probe() is None:
             return None
         tr = self._run(self.network, self._canvas)
+        if tr is None:
+            return None
         self._finish(tr, len(tr))
         return self.result
 
@@ -407,21 +463,22 @@ class MnistPlayground:
         # The replay starts from what the grid shows. A fresh probe or stroke keeps its
         # timeline; after a recall, or with other digits or another network, a new one starts.
         if (list(digits) != self._recall_digits or len(self._energy) != 1
-                or net is not self._timeline_net):
+                or (net, self.energy) != self._timeline_key):
             self._recall_digits = list(digits)
             self.corrupted = self._canvas.copy()
             self._start_timeline(net, self._canvas)
         if self.original is None:
             self.original = self.prototypes[self.probe_digit].copy()
-        if (self.dynamics_dropdown.value == "stable" and self.temperature_slider.value == 0
-                and np.array_equal(np.where(net.local_field(self._canvas) >= 0, 1, -1),
-                                   self._canvas)):
+        hot = self.temperature_slider.value > 0 and self.energy == "classical"
+        if self.dynamics_dropdown.value == "stable" and not hot and not self._unstable(self._canvas):
             text, kind = attractor_sentence(self._canvas, np.array(
                 [self.prototypes[d] for d in digits]), [str(d) for d in digits], unit="digit")
             self._msg.say(f"Already stable: {text}. Press New noisy probe or paint first.", kind)
             return None
         t0 = time.perf_counter()
         tr = self._run(net, self._canvas)
+        if tr is None:
+            return None
         ms = 1000 * (time.perf_counter() - t0)
         self._pending = tr
         self._set_busy(True)
@@ -484,8 +541,7 @@ class MnistPlayground:
             text, kind = describe_temperature(res.temperature, recent, names, unit="digit")
             parts.append(text)
         else:
-            unstable = int(np.count_nonzero(np.where(net.local_field(res.state) >= 0, 1, -1)
-                                            != res.state))
+            unstable = self._unstable(res.state)
             if unstable:
                 parts.append(f"Not stable yet: {unstable} neurons would still flip "
                              f"(a fixed number of updates, the seed notebook's recall, can stop "
@@ -506,7 +562,13 @@ class MnistPlayground:
                     parts.append(f"(The probe was {probe}: the noise pushed it into another basin.)")
         if probe not in digits:
             parts.append(f"Digit {probe} is not stored, so it cannot be recalled.")
-        if net.inhibitory_neurons.size:
+        if self.energy != "classical":
+            what = "exp(x)" if self.energy == "exp" else f"x^{self.energy}"
+            parts.insert(1, f"Dense associative memory, E = -Σ F(ξ·s) with F(x) = {what}.")
+            if self.temperature_slider.value > 0 or self.inhibitory_slider.value > 0:
+                parts.append("Temperature and inhibitory neurons apply to the classical "
+                             "energy only; this dense recall ignores them.")
+        elif net.inhibitory_neurons.size:
             parts.append(f"{net.inhibitory_neurons.size} inhibitory neurons "
                          f"({net.inhibitory_mode}): W is asymmetric, so the energy "
                          "need not decrease.")
@@ -516,8 +578,8 @@ class MnistPlayground:
     def _push(self, *, play=False):
         """Send the grid, the timeline (plus a pending replay) to the view."""
         net, digits = self.network, self._recall_digits
-        refs = ([net.calculate_energy(self.prototypes[d]) for d in digits]
-                if net is not None else [])
+        refs = [self._energy_of(self.prototypes[d]) for d in digits] if net is not None else []
+        self.view.energy_label = _energy_label(self.energy)
         self.view.show(self._canvas, self._energy, np.array(self._ovh, dtype=float),
                        [str(d) for d in digits], refs, replay=self._pending,
                        highlight=self._highlight, editable=not self.busy, play=play)
@@ -530,7 +592,8 @@ class MnistPlayground:
         m = self._ovh[-1]
         speed = (f" &nbsp;·&nbsp; last replay: {self.view.delivered:.0f} updates/s delivered"
                  if self.view.delivered else "")
-        self.status.value = (f"E: {self._energy[0]:.2f} → {self._energy[-1]:.2f} &nbsp;·&nbsp; "
+        what = "−ln(−E)" if self.energy == "exp" else "E"
+        self.status.value = (f"{what}: {self._energy[0]:.6g} → {self._energy[-1]:.6g} &nbsp;·&nbsp; "
                              f"updates: {len(self._energy) - 1}{speed}<br>"
                              + ", ".join(f"m<sub>{d}</sub> = {v:+.2f}"
                                          for d, v in zip(self._recall_digits, m)))
