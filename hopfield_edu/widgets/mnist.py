@@ -64,9 +64,9 @@ def _help_html(dynamics):
 
 
 #: The energy menu: the classical network, or a dense associative memory (issue 13).
-ENERGIES = (("classical: E = −½ sᵀWs (Hebb)", "classical"),
-            *((f"dense: F(x) = xⁿ, n = {k}", k) for k in range(3, 13)),
-            ("dense: F(x) = exp(x)", "exp"))
+ENERGIES = (("classical (Hebb)", "classical"),
+            *((f"dense, xⁿ, n = {k}", k) for k in range(3, 13)),
+            ("dense, exp(x)", "exp"))
 SPEEDS = (30, 60, 120, 250, 500, 1000, 2000, 4000)
 
 
