@@ -254,6 +254,7 @@ function render({ model, el: root }) {
     model.set("state", new DataView(cur.slice().buffer));
     model.set("strokes", model.get("strokes") + 1);
     model.save_changes();
+    if (reloadAfterStroke) { reloadAfterStroke = false; load(); drawAll(); }
   };
   grid.addEventListener("pointerup", endStroke);
   grid.addEventListener("pointercancel", endStroke);
@@ -451,12 +452,14 @@ function render({ model, el: root }) {
     model.save_changes();
   }
 
-  let pending = false;
+  let pending = false, reloadAfterStroke = false;
   const reload = () => {
     if (pending) return;
     pending = true;
     queueMicrotask(() => {
       pending = false;
+      // the kernel's answer to the previous stroke must not wipe the one being drawn
+      if (painting) { reloadAfterStroke = true; return; }
       if (raf) { cancelAnimationFrame(raf); raf = null; }
       load();
       drawAll();
