@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -623,6 +624,25 @@ def test_view_front_end_requests_nothing_from_outside():
         text = (here / name).read_text()
         assert "http://" not in text and "https://" not in text, name
         assert not re.search(r"^\s*import\b", text, re.M) and "fetch(" not in text, name
+
+
+def test_offline_voila_launcher(tmp_path, capsys):
+    from hopfield_edu.widgets import serve
+
+    nb = ROOT / "exercises" / "playground" / "playground.ipynb"
+    cmd, env, cwd = serve.voila_command(nb, port=9999)
+    assert cwd == str(nb.parent) and cmd[-1] == "playground.ipynb"        # the folder's voila.json
+    assert f"--template={serve.TEMPLATE}" in cmd and "--port=9999" in cmd
+    template = Path(env["JUPYTER_PATH"].split(os.pathsep)[0]) / "voila" / "templates" / serve.TEMPLATE
+    text = (template / "index.html.j2").read_text()
+    assert "fontawesome" in text and "{{ super() }}" in text              # the links it removes
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+    config = json.loads((nb.parent / "voila.json").read_text())
+    assert "@jupyter/nbgrader" in config["VoilaConfiguration"]["extension_denylist"]
+    assert config["MappingKernelManager"]["cull_connected"] is False
+    assert serve.main([str(tmp_path / "missing.ipynb")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no such notebook") and err.count("\n") == 1
 
 
 # ---------------------------------------------------------------------- the notebook
