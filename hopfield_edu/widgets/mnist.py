@@ -325,6 +325,10 @@ class MnistPlayground:
                           "mnist-status")
         self.digits_image = png_image("digits-plot", _render.digits_px(3))
 
+        self._build_layout()
+
+    def _build_layout(self):
+        """Control groups (wrapping rows), message, status, the view."""
         groups = [
             group("store", [W.HBox(self.digit_buttons, layout=W.Layout(flex_flow="row wrap"))],
                   "group-store", width="350px"),

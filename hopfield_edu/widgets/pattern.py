@@ -274,6 +274,10 @@ class PatternPlayground:
         self.resize_button = button("New grid", "btn-resize", "Start an empty grid of this size",
                                     self._on_resize)
 
+        self._build_layout()
+
+    def _build_layout(self):
+        """Control groups (wrapping rows), message, status, the view."""
         groups = [
             group("draw & store", [self.tool_toggle, self.brush_slider,
                                    [self.store_button, self.letters_button, self.clear_button,
