@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..attractors import classify_attractor
+from ._attractor import classify_attractor
 
 __all__ = ["attractor_sentence", "describe_temperature", "RETAINED", "BLURRED"]
 

@@ -4,7 +4,7 @@ watch the network fall back into a memory, one neuron at a time.
 All dynamics come from :class:`hopfield_edu.engine.HopfieldNetwork` (Hebbian weights
 with the teaching notebook's 1/N normalisation); :mod:`._trajectory` records each
 update, :class:`._view.SpinView` paints the grid and plays the recall in the browser,
-and :mod:`..attractors` names where it ended.
+and :mod:`._attractor` names where it ended.
 """
 from __future__ import annotations
 

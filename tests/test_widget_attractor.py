@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hopfield_edu.attractors import classify_attractor, neighbour_energies
+from hopfield_edu.widgets._attractor import classify_attractor, neighbour_energies
 from hopfield_edu.dynamics import compute_energy
 from hopfield_edu.learning import train_hopfield
 from hopfield_edu.patterns import letter_patterns, random_patterns

@@ -1,4 +1,8 @@
-r"""Naming where a recall ended: a stored pattern, its anti-pattern, a mixture, or a spurious state.
+r"""Naming where a playground's recall ended: a stored pattern, its anti-pattern, a mixture, or a
+spurious state; and the energies of the states one flip away (the neighbour panel).
+
+(The experiments label their recalls relative to a target digit and with a tolerance,
+in their own module; the names here are exact, for any state and no target.)
 
 At T = 0 the asynchronous dynamics end in a fixed point of
 :math:`s_i = \operatorname{sign}(h_i)`. Besides the stored patterns
@@ -16,7 +20,7 @@ from itertools import combinations, product
 
 import numpy as np
 
-from ._validation import as_spin_matrix, as_spin_vector
+from .._validation import as_spin_matrix, as_spin_vector
 
 __all__ = ["Attractor", "classify_attractor", "neighbour_energies"]
 
