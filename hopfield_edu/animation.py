@@ -17,7 +17,6 @@ In a notebook::
 from __future__ import annotations
 
 import os
-import re
 
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -165,6 +164,13 @@ def save_gif(anim: FuncAnimation, path, *, fps=20, dpi=80):
     return path
 
 
+def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
+    """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``."""
+    if not isinstance(anim, FuncAnimation):
+        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
+    return _offline_jshtml(anim.to_jshtml(default_mode=default_mode))
+
+
 #: Text stand-ins for the Font Awesome icons of matplotlib's player (no font is fetched).
 _ICON_TEXT = {
     "fa fa-minus": "\u2212", "fa fa-plus": "+", "fa fa-fast-backward": "|\u25c0",
@@ -174,16 +180,15 @@ _ICON_TEXT = {
 }
 
 
-def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
-    """HTML with JavaScript controls for a notebook: ``IPython.display.HTML(to_jshtml(anim))``.
+def _offline_jshtml(html: str) -> str:
+    """Matplotlib's player HTML without its Font Awesome stylesheet from a CDN.
 
-    Matplotlib's player links Font Awesome from a CDN for its button icons; a classroom
-    may have no internet, so the link is removed and the icons become plain characters
-    (the buttons keep their titles). The HTML requests nothing from outside.
+    A classroom may have no internet: the ``<link>`` is removed and the button icons
+    become plain characters (the buttons keep their titles), so the HTML requests
+    nothing from outside.
     """
-    if not isinstance(anim, FuncAnimation):
-        raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
-    html = anim.to_jshtml(default_mode=default_mode)
+    import re
+
     html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.IGNORECASE)
 
     def icon(match):
