@@ -279,4 +279,30 @@ def to_jshtml(anim: FuncAnimation, *, default_mode="once") -> str:
 
     if not isinstance(anim, FuncAnimation):
         raise TypeError(f"anim must be a matplotlib FuncAnimation, got {type(anim).__name__}")
-    return anim.to_jshtml(default_mode=default_mode)
+    return _offline_jshtml(anim.to_jshtml(default_mode=default_mode))
+
+
+#: Text stand-ins for the Font Awesome icons of matplotlib's player (no font is fetched).
+_ICON_TEXT = {
+    "fa fa-minus": "\u2212", "fa fa-plus": "+", "fa fa-fast-backward": "|\u25c0",
+    "fa fa-step-backward": "\u25c1", "fa fa-play fa-flip-horizontal": "\u25c0",
+    "fa fa-pause": "\u2759\u2759", "fa fa-play": "\u25b6", "fa fa-step-forward": "\u25b7",
+    "fa fa-fast-forward": "\u25b6|",
+}
+
+
+def _offline_jshtml(html: str) -> str:
+    """Matplotlib's player HTML without its Font Awesome stylesheet from a CDN.
+
+    A classroom may have no internet: the ``<link>`` is removed and the button icons
+    become plain characters (the buttons keep their titles), so the HTML requests
+    nothing from outside.
+    """
+    import re
+
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.IGNORECASE)
+
+    def icon(match):
+        return f'<span aria-hidden="true">{_ICON_TEXT.get(match.group(1), "?")}</span>'
+
+    return re.sub(r'<i class="(fa [^"]*)"></i>', icon, html)

@@ -1,20 +1,22 @@
-"""Interactive playgrounds (ipywidgets 8) for JupyterLab 4, Notebook 7 and Voila.
+"""Interactive playgrounds for JupyterLab 4, Notebook 7, Voila and VS Code.
 
-- :class:`PatternPlayground`: draw patterns on a clickable grid, store them,
-  corrupt them, and watch asynchronous or synchronous recall step by step, with
-  the energy curve, the overlaps and the weight matrix.
-- :class:`MnistPlayground`: store MNIST digit prototypes, corrupt one, recall it
-  (with inhibitory neurons and temperature if you like) and replay the recall.
+- :class:`PatternPlayground`: paint patterns on a grid with the mouse, store them,
+  corrupt them, and watch asynchronous or synchronous recall update by update (Step,
+  Run, or Play replayed in the browser), with live plots of the energy, the overlaps
+  and the energy of every neighbour state, and a name for where it ended.
+- :class:`MnistPlayground`: store MNIST digit prototypes, corrupt one or draw your own,
+  recall it with the classical energy (inhibitory neurons, temperature) or a dense
+  associative memory, and watch the recall.
 
-Both are plain objects holding the model (state, stored patterns, energy
-history, overlaps, message) and an ``ipywidgets`` tree in ``.widget``; putting
-one at the end of a notebook cell displays it::
+Both are plain objects holding the model (state, stored patterns, energy history,
+overlaps, message) and an ``ipywidgets`` tree in ``.widget`` around one
+:class:`~hopfield_edu.widgets._view.SpinView` (an anywidget: the grid and the plots);
+putting one at the end of a notebook cell displays it::
 
     from hopfield_edu.widgets import PatternPlayground, MnistPlayground
     PatternPlayground(rng=0)
 
-Pictures are PNGs rendered from :class:`matplotlib.figure.Figure` (never pyplot)
-into :class:`ipywidgets.Image` widgets whose value is replaced in place.
+As an app, offline: ``python -m hopfield_edu.widgets.serve NOTEBOOK`` (Voila).
 """
 from .mnist import MnistPlayground
 from .pattern import PatternPlayground

@@ -1,5 +1,5 @@
-"""Pieces shared by both playgrounds: the message line and the guard that turns
-errors in a button callback into a message instead of a traceback."""
+"""Pieces shared by both playgrounds: the message line, the guard that turns errors in a
+button callback into a message instead of a traceback, control groups and the busy state."""
 from __future__ import annotations
 
 import functools
@@ -21,7 +21,7 @@ class MessageLine:
     def __init__(self, css_class):
         self.text = ""
         self.kind = "info"
-        self.widget = W.HTML(value="", layout=W.Layout(min_height="1.6em"))
+        self.widget = W.HTML(value="", layout=W.Layout(min_height="1.6em", width="100%"))
         self.widget.add_class("hopfield-message")
         self.widget.add_class(css_class)
 
@@ -44,10 +44,14 @@ def guarded(method):
     A traceback inside a button callback is invisible in Voila and easy to miss in
     JupyterLab (it goes to the log console), so the user would see a button that
     "does nothing". The exception is kept in ``self.last_error`` for debugging and tests.
+    While the playground is busy (a recall playing in the browser), clicks are dropped
+    instead of queued, so nothing replays after the run.
     """
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if getattr(self, "busy", False) and not getattr(method, "_while_busy", False):
+            return None
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown to the user, kept for inspection
@@ -58,11 +62,37 @@ def guarded(method):
     return wrapper
 
 
+def while_busy(method):
+    """Mark a callback that must work during a run (Pause)."""
+    method._while_busy = True
+    return method
+
+
 def css(widget, *classes):
     """Add CSS classes to a widget and return it (for locating widgets in a browser)."""
     for c in classes:
         widget.add_class(c)
     return widget
+
+
+def group(title, rows, css_class, width="330px"):
+    """A titled box of controls; rows are widgets or lists of widgets (one HBox each)."""
+    children = [W.HTML(f"<b>{html.escape(title)}</b>")]
+    for row in rows:
+        if isinstance(row, (list, tuple)):
+            row = W.HBox(list(row), layout=W.Layout(flex_flow="row wrap", align_items="center",
+                                                    width="100%"))
+        children.append(row)
+    box = W.VBox(children, layout=W.Layout(width=width, max_width="100%", padding="2px 8px 6px 8px",
+                                           border="1px solid #d0d7de", margin="0 8px 8px 0",
+                                           overflow="hidden"))
+    return css(box, "hopfield-group", css_class)
+
+
+def controls_row(groups, css_class="hopfield-controls"):
+    """Control groups side by side, wrapping to the next line where the page is narrow."""
+    return css(W.HBox(groups, layout=W.Layout(flex_flow="row wrap", align_items="flex-start",
+                                              width="100%")), css_class)
 
 
 def png_image(css_class, size):

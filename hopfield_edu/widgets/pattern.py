@@ -1,13 +1,14 @@
-"""The pattern playground: draw ±1 patterns on a grid, store them, corrupt them and
-watch the network fall back into a stored pattern, one neuron at a time.
+"""The pattern playground: paint ±1 patterns with the mouse, store them, corrupt them and
+watch the network fall back into a memory, one neuron at a time.
 
-All dynamics come from :class:`hopfield_edu.engine.HopfieldNetwork` (Hebbian
-weights with the teaching notebook's 1/N normalisation); this module only keeps
-the state, draws it and says what happened.
+All dynamics come from :class:`hopfield_edu.engine.HopfieldNetwork` (Hebbian weights
+with the teaching notebook's 1/N normalisation); :mod:`._trajectory` records each
+update, :class:`._view.SpinView` paints the grid and plays the recall in the browser,
+and :mod:`._attractor` names where it ended.
 """
 from __future__ import annotations
 
-import math
+import time
 
 import ipywidgets as W
 import numpy as np
@@ -17,16 +18,19 @@ from ..dynamics import add_noise
 from ..engine import HopfieldNetwork
 from ..patterns import letter_patterns
 from . import _render
-from ._common import MessageLine, css, guarded, png_image
+from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
+from ._trajectory import trajectory
+from ._verdict import attractor_sentence, describe_temperature
+from ._view import SpinView
 
 __all__ = ["PatternPlayground"]
 
-_ON, _OFF = "#222222", "#ffffff"
-_LAST_BORDER, _CELL_BORDER = "2px solid #ff8c00", "1px solid #9e9e9e"
-#: Plots are redrawn at most this often while Play runs (every tick still updates the grid).
-_PLOT_PERIOD_MS = 250
-#: Single-neuron updates of "Run" at T > 0, where there is no fixed point to stop at.
+#: Sweeps of Run/Play at T > 0, where there is no fixed point to stop at.
 _HOT_RUN_SWEEPS = 20
+#: Sweeps of Run/Play at T = 0 before giving up (a fixed point comes far earlier).
+_COLD_RUN_SWEEPS = 100
+MAX_SIDE = 64
+MAX_SPEED = 120
 
 
 def _shape(shape):
@@ -36,62 +40,64 @@ def _shape(shape):
         rows, cols = (int(s) for s in shape)
     except (TypeError, ValueError):
         raise TypeError(f"shape must be (rows, cols) or an int, got {shape!r}") from None
-    if not (1 <= rows <= 30 and 1 <= cols <= 30):
-        raise ValueError(f"the grid must be between 1x1 and 30x30, got {rows}x{cols}")
+    if not (1 <= rows <= MAX_SIDE and 1 <= cols <= MAX_SIDE):
+        raise ValueError(f"the grid must be between 1x1 and {MAX_SIDE}x{MAX_SIDE}, got {rows}x{cols}")
     return rows, cols
 
 
 class PatternPlayground:
-    r"""An interactive Hopfield network on a clickable grid.
+    r"""An interactive Hopfield network on a grid you paint with the mouse.
 
-    Click cells to draw (black = +1, white = -1), **Store** the drawing as a memory
-    (or **Load letters** T, L, + of the teaching notebook), corrupt the grid with
-    **Add noise**, and relax it with **Step** (one update), **Run** (until stable) or
-    **Play** (one update per tick, at the speed of the slider). The energy curve and
-    the overlap with every stored pattern follow each update; **Weights** shows W.
+    Click and drag on the grid to paint (black = +1) or erase (white = -1; the first
+    cell of a stroke decides, or choose paint/erase and a brush size), **Store** the
+    drawing as a memory (or **Load letters** T, L, + of the teaching notebook), corrupt it
+    with **Add noise**, and relax it with **Step** (one update), **Run** (until stable) or
+    **Play** (the same recall, replayed in the browser at the chosen speed with the
+    neuron being updated outlined in orange; **Pause** stops it where it is). The energy,
+    the overlap with every stored pattern and, for small grids, the energy of every
+    neighbour state follow each update.
 
     Storage is the Hebbian rule with the teaching notebook's normalisation,
 
     .. math:: w_{ij} = \frac1N \sum_\mu \xi_i^\mu \xi_j^\mu,\quad w_{ii} = 0,
               \qquad E(\mathbf s) = -\tfrac12 \mathbf s^\top W \mathbf s,
 
-    and an asynchronous update sets one random neuron to
-    :math:`s_i = \operatorname{sign}(h_i)`, :math:`h_i = \sum_j w_{ij}s_j` (ties to +1),
-    which never raises E (Hopfield 1982). The synchronous mode updates all
-    neurons at once and can end in a 2-cycle. At temperature T > 0 the neuron is
-    set to +1 with probability :math:`1/(1 + e^{-2h_i/T})` (Glauber dynamics).
+    and an asynchronous update sets one neuron to :math:`s_i = \operatorname{sign}(h_i)`,
+    :math:`h_i = \sum_j w_{ij}s_j` (ties to +1), which never raises E (Hopfield 1982).
+    Run and Play sweep the neurons in random order until a whole sweep changes nothing.
+    The synchronous mode updates all neurons at once and can end in a 2-cycle. At
+    temperature T > 0 the neuron is set to +1 with probability
+    :math:`1/(1 + e^{-2h_i/T})` (Glauber dynamics).
 
     Parameters
     ----------
     shape : (rows, cols) or int, default (5, 5)
-        Size of the grid, up to 30x30.
+        Size of the grid, up to 64x64.
     patterns : None, "letters", dict name -> vector, or (M, N) array
         Memories to start with; none by default.
     rng : None, int or numpy.random.Generator
-        Seed of everything random here (noise, the neuron picked at each
-        asynchronous step, thermal noise), so a session can be replayed.
+        Seed of everything random here (noise, the order of the updates, thermal noise),
+        so a session can be replayed.
     noise : float, default 0.2
         Initial value of the noise slider (fraction of bits that Add noise flips).
     temperature : float, default 0.0
     mode : {"async", "sync"}
-    speed : int, default 5
-        Updates per second while Play runs.
+    speed : int, default 10
+        Updates per second while Play runs (1-120), paced by the browser's clock.
 
     Attributes
     ----------
     widget : ipywidgets.VBox
         What is displayed (the playground also displays itself).
-    state, stored_patterns, pattern_names, energy_history, overlaps, message, network
+    view : SpinView
+        The grid and the plots (an anywidget).
+    state, stored_patterns, pattern_names, energy_history, overlap_history, overlaps,
+    message, network, busy
         The model, for code and tests.
-
-    Examples
-    --------
-    >>> pg = PatternPlayground(rng=0)                    # doctest: +SKIP
-    >>> pg                                               # doctest: +SKIP
     """
 
     def __init__(self, shape=(5, 5), *, patterns=None, rng=None, noise=0.2, temperature=0.0,
-                 mode="async", speed=5):
+                 mode="async", speed=10):
         self.shape = _shape(shape)
         self.rng = as_generator(rng)
         noise = check_fraction(noise, "noise")
@@ -100,9 +106,11 @@ class PatternPlayground:
             raise ValueError(f"temperature must be at most 3 in the playground, got {temperature}")
         if mode not in ("async", "sync"):
             raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
-        if not (isinstance(speed, (int, np.integer)) and 1 <= speed <= 30):
-            raise ValueError(f"speed must be an int number of updates per second in [1, 30], got {speed!r}")
+        if not (isinstance(speed, (int, np.integer)) and 1 <= speed <= MAX_SPEED):
+            raise ValueError(f"speed must be an int number of updates per second in [1, {MAX_SPEED}], "
+                             f"got {speed!r}")
         self.last_error = None
+        self.busy = False
         self._names: list[str] = []
         self._stored: list[np.ndarray] = []
         self._counter = 0
@@ -110,17 +118,15 @@ class PatternPlayground:
         self._state = -np.ones(self.num_neurons, dtype=np.int64)
         self._probe = self._state.copy()
         self._energy: list[float] = []
-        self._updates = 0
+        self._ovh: list[np.ndarray] = []
         self._before_last = None   # state two synchronous steps back, to spot 2-cycles
-        self._ticks = 0
-        self._shown = None         # what the grid buttons currently show
-        self._last_cell = None
-        self._plots_stale = False
+        self._pending = None       # a trajectory being played in the browser
+        self._highlight = -1
         self._plot_keys = {}
         self._build(noise, temperature, mode, speed)
         if patterns is not None:
             self.store_patterns(patterns)
-        self._after_edit("Click cells to draw, then Store. Or press Load letters.")
+        self._after_edit("Click and drag on the grid to draw, then Store. Or press Load letters.")
 
     # ------------------------------------------------------------------ model
     @property
@@ -149,6 +155,11 @@ class PatternPlayground:
         return np.array(self._energy, dtype=float)
 
     @property
+    def overlap_history(self) -> np.ndarray:
+        """(updates + 1, M) overlaps with the stored patterns since the last edit."""
+        return np.array(self._ovh, dtype=float).reshape(len(self._ovh), len(self._names))
+
+    @property
     def overlaps(self) -> np.ndarray:
         r"""Overlap :math:`m_\mu = \xi^\mu\cdot s / N` of the state with each stored pattern."""
         if self.network is None:
@@ -167,27 +178,40 @@ class PatternPlayground:
     @property
     def updates(self) -> int:
         """Updates since the last edit (single neurons, or synchronous steps)."""
-        return self._updates
+        return max(0, len(self._energy) - 1)
 
-    def cell(self, row, col) -> W.Button:
-        """The button of grid cell (row, col)."""
-        return self.cells[row * self.shape[1] + col]
+    @property
+    def highlight(self) -> int:
+        """The neuron updated last (-1: none, e.g. after a synchronous step or an edit)."""
+        return self._highlight
 
     # --------------------------------------------------------------- building
     def _build(self, noise, temperature, mode, speed):
         self._msg = MessageLine("pattern-message")
-        self.grid = css(W.GridBox(layout=W.Layout(grid_gap="2px", width="max-content")),
-                        "hopfield-grid")
-        self._build_cells()
+        self.view = css(SpinView(rows=self.shape[0], cols=self.shape[1], rate=float(speed)),
+                        "hopfield-view", "pattern-view")
+        self.view.observe(self._on_stroke, names="strokes")
+        self.view.observe(self._on_report, names="reports")
 
-        def button(label, cls, tip, handler, icon=""):
-            b = css(W.Button(description=label, tooltip=tip, icon=icon,
-                             layout=W.Layout(width="auto")), cls)
+        def button(label, cls, tip, handler, style=""):
+            b = css(W.Button(description=label, tooltip=tip, button_style=style,
+                             layout=W.Layout(width="auto", margin="2px")), cls)
             b.on_click(handler)
             return b
 
+        narrow = {"description_width": "48px"}
+        self.tool_toggle = css(W.ToggleButtons(
+            options=[("toggle", "auto"), ("paint +1", "paint"), ("erase −1", "erase")],
+            value="auto", style={"button_width": "74px"},
+            tooltips=["the first cell of a stroke decides: white paints, black erases",
+                      "paint black (+1)", "erase to white (-1)"]), "tool-toggle")
+        self.brush_slider = css(W.IntSlider(value=1, min=1, max=5, description="brush",
+                                            style=narrow, layout=W.Layout(width="250px")),
+                                "brush-slider")
+        self.tool_toggle.observe(lambda c: setattr(self.view, "tool", c["new"]), names="value")
+        self.brush_slider.observe(lambda c: setattr(self.view, "brush", int(c["new"])), names="value")
         self.store_button = button("Store", "btn-store", "Store the grid as a memory",
-                                   self._on_store, "plus")
+                                   self._on_store, "success")
         self.clear_button = button("Clear grid", "btn-clear", "Set every cell to -1 (white)",
                                    self._on_clear)
         self.forget_button = button("Forget all", "btn-forget", "Erase every stored pattern",
@@ -195,94 +219,88 @@ class PatternPlayground:
         self.letters_button = button("Load letters", "btn-letters",
                                      "Store the 5x5 letters T, L and + of the teaching notebook",
                                      self._on_letters)
-        self.pattern_picker = css(W.Dropdown(options=[], description="Show",
-                                             layout=W.Layout(width="150px"),
-                                             style={"description_width": "40px"}),
+        self.pattern_picker = css(W.Dropdown(options=[], description="memory",
+                                             layout=W.Layout(width="180px"),
+                                             style={"description_width": "60px"}),
                                   "pick-pattern")
         self.show_button = button("Put on grid", "btn-show", "Copy the chosen memory to the grid",
                                   self._on_show)
         self.noise_slider = css(W.FloatSlider(value=noise, min=0.0, max=1.0, step=0.04,
                                               description="noise", readout_format=".2f",
-                                              continuous_update=False),
-                                "noise-slider")
+                                              continuous_update=False, style=narrow,
+                                              layout=W.Layout(width="300px")), "noise-slider")
         self.noise_button = button("Add noise", "btn-noise",
                                    "Flip this fraction of the cells, chosen at random",
-                                   self._on_noise, "random")
+                                   self._on_noise)
+        self.reset_button = button("Reset", "btn-reset",
+                                   "Back to the state before the first update", self._on_reset)
         self.mode_toggle = css(W.ToggleButtons(options=[("asynchronous", "async"),
                                                         ("synchronous", "sync")],
-                                               value=mode, style={"button_width": "120px"}),
+                                               value=mode, style={"button_width": "110px"}),
                                "mode-toggle")
         self.temperature_slider = css(W.FloatSlider(value=temperature, min=0.0, max=3.0,
                                                     step=0.05, description="T",
                                                     readout_format=".2f",
-                                                    continuous_update=False),
+                                                    continuous_update=False, style=narrow,
+                                                    layout=W.Layout(width="300px")),
                                       "temperature-slider")
-        self.step_button = button("Step", "btn-step", "One update", self._on_step, "step-forward")
-        self.run_button = button("Run", "btn-run", "Update until the state is stable",
-                                 self._on_run, "forward")
-        self.reset_button = button("Reset", "btn-reset",
-                                   "Back to the state before the first update", self._on_reset,
-                                   "undo")
-        self.play = css(W.Play(value=0, min=0, max=100_000, step=1, interval=1000 // speed,
-                               show_repeat=False, description="play"), "play")
-        self.speed_slider = css(W.IntSlider(value=speed, min=1, max=30, description="speed",
-                                            readout_format="d"), "speed-slider")
+        self.step_button = button("Step", "btn-step", "One update", self._on_step)
+        self.run_button = button("Run", "btn-run", "Update until the state is stable, at once",
+                                 self._on_run)
+        self.play_button = button("Play", "btn-play",
+                                  "Compute the recall until stable, then replay it in the "
+                                  "browser at the chosen speed", self._on_play, "primary")
+        self.pause_button = button("Pause", "btn-pause", "Stop the replay where it is",
+                                   self._on_pause)
+        self.pause_button.disabled = True
+        self.speed_slider = css(W.IntSlider(value=speed, min=1, max=MAX_SPEED,
+                                            description="speed", style=narrow,
+                                            readout_format="d", layout=W.Layout(width="300px")),
+                                "speed-slider")
         self.speed_slider.observe(self._on_speed, names="value")
-        self.play.observe(self._on_tick, names="value")
-        self.play.observe(self._on_playing, names="playing")
-        self.status = css(W.HTML(), "hopfield-status", "pattern-status")
-        self.energy_image = png_image("energy-plot", _render.PLOT_PX)
-        self.overlap_image = png_image("overlap-plot", _render.PLOT_PX)
+        self.status = css(W.HTML(layout=W.Layout(width="100%")), "hopfield-status",
+                          "pattern-status")
         self.weights_toggle = css(W.ToggleButton(value=False, description="Weights",
-                                                 tooltip="Show the weight matrix W",
-                                                 icon="th"), "btn-weights")
+                                                 tooltip="Show the weight matrix W"),
+                                  "btn-weights")
         self.weights_image = png_image("weights-plot", _render.WEIGHTS_PX)
         self.weights_image.layout.display = "none"
         self.weights_toggle.observe(self._on_weights, names="value")
-        self.rows_input = W.BoundedIntText(value=self.shape[0], min=1, max=30, description="rows",
-                                           layout=W.Layout(width="120px"),
-                                           style={"description_width": "40px"})
-        self.cols_input = W.BoundedIntText(value=self.shape[1], min=1, max=30, description="cols",
-                                           layout=W.Layout(width="120px"),
-                                           style={"description_width": "40px"})
+        small = W.Layout(width="110px")
+        self.rows_input = W.BoundedIntText(value=self.shape[0], min=1, max=MAX_SIDE,
+                                           description="rows", layout=small, style=narrow)
+        self.cols_input = W.BoundedIntText(value=self.shape[1], min=1, max=MAX_SIDE,
+                                           description="cols", layout=small, style=narrow)
         self.resize_button = button("New grid", "btn-resize", "Start an empty grid of this size",
                                     self._on_resize)
 
-        controls = W.VBox([
-            W.HBox([self.store_button, self.clear_button, self.forget_button,
-                    self.letters_button]),
-            W.HBox([self.pattern_picker, self.show_button]),
-            W.HBox([self.noise_slider, self.noise_button]),
-            W.HBox([self.mode_toggle]),
-            self.temperature_slider,
-            W.HBox([self.step_button, self.run_button, self.reset_button]),
-            W.HBox([self.play, self.speed_slider]),
-            self.status,
-        ], layout=W.Layout(margin="0 0 0 16px"))
-        self.widget = css(W.VBox([
-            W.HBox([W.VBox([self.grid]), controls], layout=W.Layout(align_items="flex-start")),
-            self._msg.widget,
-            W.HBox([self.energy_image, self.overlap_image]),
-            W.HBox([self.weights_toggle, self.rows_input, self.cols_input, self.resize_button]),
-            self.weights_image,
-        ]), "pattern-playground")
+        self._build_layout()
 
-    def _build_cells(self):
-        rows, cols = self.shape
-        self.cells = []
-        for r in range(rows):
-            for c in range(cols):
-                b = W.Button(description="", tooltip=f"({r}, {c})",
-                             layout=W.Layout(width="30px", height="30px", padding="0",
-                                             margin="0", border=_CELL_BORDER))
-                css(b, "hopfield-cell", f"cell-{r}-{c}", "off")
-                b.style.button_color = _OFF
-                b.on_click(self._on_cell)
-                self.cells.append(b)
-        self.grid.layout.grid_template_columns = f"repeat({cols}, 30px)"
-        self.grid.children = self.cells
-        self._shown = -np.ones(self.num_neurons, dtype=np.int64)
-        self._last_cell = None
+    def _build_layout(self):
+        """Control groups (wrapping rows), message, status, the view."""
+        groups = [
+            group("draw & store", [self.tool_toggle, self.brush_slider,
+                                   [self.store_button, self.letters_button, self.clear_button,
+                                    self.forget_button],
+                                   [self.pattern_picker, self.show_button]], "group-store"),
+            group("corrupt", [self.noise_slider, [self.noise_button, self.reset_button]],
+                  "group-corrupt", width="320px"),
+            group("run", [self.mode_toggle, self.temperature_slider,
+                          [self.step_button, self.run_button, self.play_button,
+                           self.pause_button], self.speed_slider], "group-run", width="320px"),
+            group("inspect", [self.weights_toggle, [self.rows_input, self.cols_input],
+                              self.resize_button], "group-inspect", width="250px"),
+        ]
+        self._busy_widgets = [self.tool_toggle, self.brush_slider, self.store_button,
+                              self.clear_button, self.forget_button, self.letters_button,
+                              self.pattern_picker, self.show_button, self.noise_slider,
+                              self.noise_button, self.reset_button, self.mode_toggle,
+                              self.temperature_slider, self.step_button, self.run_button,
+                              self.play_button, self.rows_input, self.cols_input,
+                              self.resize_button]
+        self.widget = css(W.VBox([controls_row(groups), self._msg.widget, self.status, self.view,
+                                  self.weights_image], layout=W.Layout(width="100%")),
+                          "pattern-playground")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -291,43 +309,19 @@ class PatternPlayground:
         return (f"PatternPlayground({self.shape[0]}x{self.shape[1]}, "
                 f"{len(self._stored)} stored: {', '.join(self._names) or 'none'})")
 
-    # -------------------------------------------------------------- drawing
-    def _sync_grid(self, last=None):
-        changed = np.flatnonzero(self._state != self._shown)
-        for i in changed:
-            b = self.cells[i]
-            on = self._state[i] > 0
-            with b.hold_sync():
-                b.style.button_color = _ON if on else _OFF
-                b.remove_class("off" if on else "on")
-                b.add_class("on" if on else "off")
-        self._shown = self._state.copy()
-        if self._last_cell is not None and self._last_cell != last:
-            self.cells[self._last_cell].layout.border = _CELL_BORDER
-        if last is not None:
-            self.cells[last].layout.border = _LAST_BORDER
-        self._last_cell = last
-
-    def _refresh_plots(self):
-        self._plots_stale = False
-        # Drawing costs ~50 ms a figure: skip it when what it shows has not changed
-        # (e.g. drawing on the grid while nothing is stored).
-        names = (tuple(self._names), self.stored_patterns.tobytes())
-        energy_key = (names, tuple(self._energy))
-        if energy_key != self._plot_keys.get("energy"):
-            refs = {}
-            if self.network is not None:
-                refs = {n: self.network.calculate_energy(p)
-                        for n, p in zip(self._names, self._stored)}
-            self.energy_image.value = _render.figure_png(
-                _render.energy_figure(self._energy, references=refs,
-                                      title="Energy (dotted: stored patterns)"))
-            self._plot_keys["energy"] = energy_key
-        overlap_key = (names, tuple(np.round(self.overlaps, 12)))
-        if overlap_key != self._plot_keys.get("overlap"):
-            self.overlap_image.value = _render.figure_png(
-                _render.overlap_bar_figure(self._names, self.overlaps))
-            self._plot_keys["overlap"] = overlap_key
+    # -------------------------------------------------------------- showing
+    def _push(self, *, play=False):
+        """Send the committed state, the timeline (plus a pending replay) and W to the view."""
+        refs = ([self.network.calculate_energy(p) for p in self._stored]
+                if self.network is not None else [])
+        with self.view.hold_sync():
+            self.view.rows, self.view.cols = self.shape
+            self.view.set_weights(None if self.network is None else self.network.weights)
+            self.view.rate = float(self.speed_slider.value)
+            self.view.show(self._state, self._energy, self.overlap_history, self._names, refs,
+                           replay=self._pending, highlight=self._highlight,
+                           editable=not self.busy, play=play)
+        self._refresh_status()
         if self.weights_toggle.value:
             self._draw_weights()
 
@@ -345,27 +339,40 @@ class PatternPlayground:
         if self.network is None:
             self.status.value = "<b>nothing stored</b>"
             return
-        m = ", ".join(f"{n}: {v:+.2f}" for n, v in zip(self._names, self.overlaps))
-        self.status.value = (f"E = {self.energy:.3f} &nbsp;·&nbsp; updates: {self._updates}"
-                             f"<br>overlaps m: {m}")
+        m = self.overlaps
+        order = np.argsort(-np.abs(m), kind="stable")[:6]
+        shown = ", ".join(f"{self._names[i]}: {m[i]:+.2f}" for i in order)
+        more = f" (+{len(m) - len(order)} more)" if len(m) > len(order) else ""
+        speed = (f" &nbsp;·&nbsp; last replay: {self.view.delivered:.1f} updates/s delivered"
+                 if self.view.delivered else "")
+        self.status.value = (f"E = {self.energy:.3f} &nbsp;·&nbsp; updates: {self.updates}{speed}"
+                             f"<br>overlaps m (largest |m| first): {shown}{more}")
 
-    def _refresh(self, last=None, plots=True):
-        self._sync_grid(last)
-        self._refresh_status()
-        if plots:
-            self._refresh_plots()
-        else:
-            self._plots_stale = True
+    def _set_busy(self, busy):
+        self.busy = busy
+        with self.view.hold_sync():
+            for w in self._busy_widgets:
+                w.disabled = busy
+            self.pause_button.disabled = not busy
+            self.view.editable = not busy
 
     def _after_edit(self, text, kind="info"):
         """The user changed the grid or the memory: the recall starts again from here."""
         self._probe = self._state.copy()
         self._energy = [] if self.network is None else [self.energy]
-        self._updates = 0
+        self._ovh = [] if self.network is None else [self.overlaps]
         self._before_last = None
-        self._stop_play()
-        self._refresh()
+        self._pending = None
+        self._highlight = -1
+        self._push()
         self._msg.say(text, kind)
+
+    def _commit(self, states_energy_overlaps, highlight=-1):
+        state, energies, overlaps = states_energy_overlaps
+        self._state = np.asarray(state, dtype=np.int64).copy()
+        self._energy.extend(float(e) for e in energies)
+        self._ovh.extend(np.asarray(o, dtype=float) for o in overlaps)
+        self._highlight = highlight
 
     def _retrain(self):
         if self._stored:
@@ -438,7 +445,7 @@ class PatternPlayground:
                 self._stored.append(p)
         self._retrain()
         self._after_edit(f"Stored the letters T, L, +: {len(self._stored)} pattern(s) in memory. "
-                         "Pick one under Show and press Put on grid.", "ok")
+                         "Pick one under memory and press Put on grid.", "ok")
         return True
 
     def forget(self):
@@ -457,9 +464,19 @@ class PatternPlayground:
                          "Now Step, Run or Play.")
         return flipped
 
+    def paint(self, vector):
+        """What a mouse stroke does: put ``vector`` on the grid as an edit (used by the view)."""
+        new = as_spin_vector(np.asarray(vector).ravel(), name="state",
+                             n=self.num_neurons).astype(np.int64)
+        changed = int(np.count_nonzero(new != self._state))
+        self._state = new
+        on = int(np.count_nonzero(new > 0))
+        self._after_edit(f"Painted: {changed} cell(s) changed; {on} of {self.num_neurons} "
+                         "cells are black (+1).")
+        return changed
+
     def _need_memory(self) -> bool:
         if self.network is None:
-            self._stop_play()
             self._msg.say("Nothing is stored yet: draw a pattern and press Store "
                           "(or press Load letters) before running the dynamics.", "warning")
             return False
@@ -469,22 +486,11 @@ class PatternPlayground:
         h = self.network.local_field(self._state)
         return bool(np.array_equal(np.where(h >= 0, 1, -1), self._state))
 
-    def _recalled_name(self):
-        for n, p in zip(self._names, self._stored):
-            if np.array_equal(p, self._state):
-                return n, ""
-            if np.array_equal(p, -self._state):
-                return n, "the anti-pattern of "
-        return None, ""
-
     def _describe_end(self, prefix):
-        name, anti = self._recalled_name()
-        if name is not None:
-            return f"{prefix}: recalled {anti}{name}.", ("ok" if not anti else "info")
-        return (f"{prefix}: a state that is none of the stored patterns "
-                "(a spurious minimum or mixture).", "info")
+        text, kind = attractor_sentence(self._state, self.stored_patterns, self._names)
+        return f"{prefix}: {text}.", kind
 
-    def step(self, plots=True):
+    def step(self):
         """One update: a single random neuron (asynchronous) or all neurons (synchronous).
 
         Returns True if the state changed, None if nothing is stored.
@@ -493,7 +499,7 @@ class PatternPlayground:
             return None
         T = self.temperature_slider.value
         prev = self._state.copy()
-        last = None
+        last = -1
         if self.mode_toggle.value == "async":
             i = int(self.rng.integers(self.num_neurons))
             h = float(self.network.local_field(prev)[i])
@@ -506,56 +512,119 @@ class PatternPlayground:
         else:
             res = self.network.run(prev, mode="sync", max_steps=1, temperature=T, rng=self.rng)
             text = f"Synchronous step: {int(np.count_nonzero(res.state != prev))} neurons flipped."
-        self._state = res.state.astype(np.int64)
-        self._energy.extend(float(e) for e in res.energy)
-        self._updates += 1
+        self._commit((res.state, res.energy, [self.network.overlaps(res.state)]), last)
         kind = "info"
         if T == 0 and self._fixed_point():
-            self._stop_play()
             text, kind = self._describe_end(text + " Stable")
         elif (T == 0 and self.mode_toggle.value == "sync" and self._before_last is not None
               and np.array_equal(self._state, self._before_last)):
-            self._stop_play()
             text, kind = text + " The state flips back and forth: a 2-cycle.", "warning"
         self._before_last = prev
-        self._refresh(last=last, plots=plots)
+        self._push()
         self._msg.say(text, kind)
         return not np.array_equal(prev, self._state)
 
+    def _trajectory(self):
+        T = self.temperature_slider.value
+        if self.mode_toggle.value == "sync":
+            return trajectory(self.network, self._state, schedule="sync", temperature=T,
+                              rng=self.rng, steps=100)
+        sweeps = _COLD_RUN_SWEEPS if T == 0 else _HOT_RUN_SWEEPS
+        return trajectory(self.network, self._state, schedule="stable", temperature=T,
+                          rng=self.rng, max_sweeps=sweeps)
+
+    def _what(self, tr, k=None):
+        k = len(tr) if k is None else k
+        if tr.schedule == "sync":
+            return f"{k} synchronous steps"
+        sweeps = k // self.num_neurons
+        return f"{k} single-neuron updates" + (
+            f" ({sweeps} sweep{'s' if sweeps > 1 else ''})" if sweeps else "")
+
+    def _end_message(self, tr):
+        T = tr.temperature
+        what = self._what(tr)
+        if T > 0:
+            recent = tr.overlaps[-min(len(tr), self.num_neurons):]
+            text, kind = describe_temperature(T, recent, self._names)
+            return f"Ran {what}. {text}", kind
+        if tr.cycle:
+            return (f"Ran {what}: stuck in a 2-cycle (synchronous updates need not lower the "
+                    "energy)."), "warning"
+        if tr.converged:
+            return self._describe_end(f"Ran {what}. Stable (a whole sweep flipped nothing)"
+                                      if tr.schedule == "stable" else f"Ran {what}. Stable")
+        return f"Ran {what} without reaching a stable state.", "warning"
+
     def run(self):
-        """Update until stable (T = 0), or a fixed number of sweeps at T > 0."""
+        """Update until stable at once (T = 0), or a fixed number of sweeps at T > 0."""
         if not self._need_memory():
             return None
-        self._stop_play()
-        T = self.temperature_slider.value
-        prev = self._state.copy()
-        if self.mode_toggle.value == "async":
-            sweeps = 100 if T == 0 else _HOT_RUN_SWEEPS
-            res = self.network.run(prev, mode="stable", max_sweeps=sweeps, temperature=T,
-                                   rng=self.rng)
-            what = f"{res.steps} single-neuron updates ({res.sweeps} sweeps, {res.flips} flips)"
-        else:
-            res = self.network.run(prev, mode="sync", max_steps=100, temperature=T, rng=self.rng)
-            what = f"{res.steps} synchronous steps ({res.flips} flips)"
-        self._state = res.state.astype(np.int64)
-        self._energy.extend(float(e) for e in res.energy)
-        self._updates += res.steps
+        tr = self._trajectory()
+        self._commit((tr.final, tr.energy, tr.overlaps[1:]),
+                     int(tr.index[-1]) if len(tr) and tr.schedule != "sync" else -1)
         self._before_last = None
-        self._refresh()
-        if T > 0:
-            name, anti = self._recalled_name()
-            where = f"the state is {anti}{name}" if name else "the state is none of the stored patterns"
-            self._msg.say(f"Ran {what} at T = {T:.2f}; thermal noise never settles, "
-                          f"{where} right now.", "info")
-        elif res.cycle:
-            self._msg.say(f"Ran {what}: stuck in a 2-cycle (synchronous updates need not "
-                          "lower the energy).", "warning")
-        elif res.converged:
-            text, kind = self._describe_end(f"Ran {what}. Stable")
-            self._msg.say(text, kind)
+        self._push()
+        self._msg.say(*self._end_message(tr))
+        return tr.result()
+
+    def play(self):
+        """Compute the recall until stable and let the browser replay it at the chosen speed.
+
+        The playground is busy (controls disabled, clicks dropped) until the browser
+        reports where the replay ended (the end, or where Pause stopped it).
+        """
+        if not self._need_memory():
+            return None
+        if self.temperature_slider.value == 0 and self.mode_toggle.value == "async" \
+                and self._fixed_point():
+            self._msg.say(*self._describe_end("Already stable"))
+            return None
+        t0 = time.perf_counter()
+        tr = self._trajectory()
+        ms = 1000 * (time.perf_counter() - t0)
+        self._pending = tr
+        self._set_busy(True)
+        self._push(play=True)
+        speed = self.speed_slider.value
+        self._msg.say(f"Playing {self._what(tr)} at {speed} per second "
+                      f"({len(tr) / speed:.1f} s; computed in {ms:.0f} ms, replayed by the browser)."
+                      " Pause stops it where it is.")
+        return tr
+
+    def pause(self):
+        """Ask the browser to stop the replay; it reports where it stopped.
+
+        If no browser is replaying (the page was closed or reloaded, or the playground was
+        never displayed), the replay is committed where the view last was, so the
+        playground is never left busy.
+        """
+        if self._pending is None:
+            return
+        if self.view.playing:
+            self.view.playing = False
         else:
-            self._msg.say(f"Ran {what} without reaching a stable state.", "warning")
-        return res
+            self.finish_replay(self.view.position - self.view.base)
+
+    def finish_replay(self, position=None):
+        """Commit a replay up to ``position`` updates of it (default: the browser's report)."""
+        tr = self._pending
+        if tr is None:
+            return
+        k = len(tr) if position is None else int(position)
+        k = min(max(k, 0), len(tr))
+        self._pending = None
+        if k:
+            idx, _ = tr.update(k - 1)
+            self._commit((tr.state_at(k), tr.energy[:k], tr.overlaps[1:k + 1]),
+                         int(idx[0]) if idx.size == 1 and tr.schedule != "sync" else -1)
+        self._set_busy(False)
+        self._push()
+        if k == len(tr):
+            self._msg.say(*self._end_message(tr))
+        else:
+            self._msg.say(f"Paused after {self._what(tr, k)} of {len(tr)}. Play computes the "
+                          "rest again from here.")
 
     def reset(self):
         """Return to the state before the first update (after the last edit)."""
@@ -580,22 +649,21 @@ class PatternPlayground:
             return False
         self.shape = new
         self._state = -np.ones(self.num_neurons, dtype=np.int64)
-        self._build_cells()
         self._retrain()
         self._after_edit(f"New empty {new[0]}x{new[1]} grid.")
         return True
 
     # ------------------------------------------------------------ callbacks
-    def _stop_play(self):
-        if self.play.playing:
-            self.play.playing = False
+    @guarded
+    def _on_stroke(self, _change):
+        new = self.view.read_state()
+        if new.size == self.num_neurons and not np.array_equal(new, self._state):
+            self.paint(new)
 
     @guarded
-    def _on_cell(self, button):
-        i = self.cells.index(button)
-        self._state[i] *= -1
-        r, c = divmod(i, self.shape[1])
-        self._after_edit(f"Cell ({r}, {c}) set to {int(self._state[i]):+d}.")
+    @while_busy
+    def _on_report(self, _change):
+        self.finish_replay(self.view.position - self.view.base)
 
     @guarded
     def _on_store(self, _):
@@ -635,6 +703,15 @@ class PatternPlayground:
         self.run()
 
     @guarded
+    def _on_play(self, _):
+        self.play()
+
+    @guarded
+    @while_busy
+    def _on_pause(self, _):
+        self.pause()
+
+    @guarded
     def _on_reset(self, _):
         self.reset()
 
@@ -643,32 +720,15 @@ class PatternPlayground:
         self.resize(self.rows_input.value, self.cols_input.value)
 
     @guarded
+    @while_busy
     def _on_speed(self, change):
-        self.play.interval = int(1000 // change["new"])
+        self.view.rate = float(change["new"])
 
     @guarded
+    @while_busy
     def _on_weights(self, change):
         if change["new"]:
             self._draw_weights()
             self.weights_image.layout.display = None
         else:
             self.weights_image.layout.display = "none"
-
-    @guarded
-    def _on_tick(self, change):
-        # Play counts up while playing; stopping resets it to 0: only count-ups are ticks.
-        if change["new"] <= change["old"]:
-            return
-        self._ticks += 1
-        every = max(1, math.ceil(_PLOT_PERIOD_MS / self.play.interval))
-        changed = self.step(plots=False)
-        if changed is None:
-            return
-        if self._plots_stale and (not self.play.playing or self._ticks % every == 0):
-            self._refresh_plots()
-
-    @guarded
-    def _on_playing(self, change):
-        # Paused or stopped: make sure the plots show the final state.
-        if not change["new"] and self._plots_stale:
-            self._refresh_plots()
