@@ -107,8 +107,17 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 def _pack(spins):
-    """±1 rows as packed bits (+1 → 1), for Hamming distances by XOR."""
-    return np.packbits(np.asarray(spins) > 0, axis=1)
+    """±1 rows as packed bits (+1 → 1) in 64-bit words, for Hamming distances by XOR.
+
+    Each row is zero-padded to a whole number of words (the padding bits are 0 in
+    every row, so they never differ): the XOR and popcount then run on N/64 words
+    instead of N/8 bytes.
+    """
+    bits = np.packbits(np.asarray(spins) > 0, axis=1)
+    pad = -bits.shape[1] % 8
+    if pad:
+        bits = np.pad(bits, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(bits).view(np.uint64)
 
 
 def _packed_overlaps(a, b, n):
@@ -118,9 +127,16 @@ def _packed_overlaps(a, b, n):
     matrix product of a few hundred states with a thousand mixtures was the slowest
     step of ``reproduce`` (its threads wait for cores), XOR and popcount are not.
     """
-    x = a[:, None, :] ^ b[None, :, :]
-    bits = np.bitwise_count(x) if hasattr(np, "bitwise_count") else _POPCOUNT[x]
-    return 1.0 - 2.0 * bits.sum(axis=2, dtype=np.int64) / n
+    out = np.empty((len(a), len(b)))
+    step = max(1, (1 << 17) // max(1, b.size))  # blocks of rows whose XOR (~1 MB) stays in cache
+    for i in range(0, len(a), step):
+        x = a[i:i + step, None, :] ^ b[None, :, :]
+        if hasattr(np, "bitwise_count"):
+            bits = np.bitwise_count(x)
+        else:  # NumPy < 2.0: count the bytes of the words
+            bits = _POPCOUNT[x.view(np.uint8)]
+        out[i:i + step] = 1.0 - 2.0 * bits.sum(axis=2, dtype=np.int64) / n
+    return out
 
 
 def mixture_candidates(patterns, target=None):
