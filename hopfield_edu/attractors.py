@@ -126,17 +126,23 @@ def _packed_overlaps(a, b, n):
     Exact integer arithmetic without a BLAS call: on a shared machine a float
     matrix product of a few hundred states with a thousand mixtures was the slowest
     step of ``reproduce`` (its threads wait for cores), XOR and popcount are not.
+    The Hamming distances are summed one 64-bit word at a time into a (rows of a,
+    rows of b) table: contiguous additions, half the time of a reduction over the
+    short word axis.
     """
-    out = np.empty((len(a), len(b)))
-    step = max(1, (1 << 17) // max(1, b.size))  # blocks of rows whose XOR (~1 MB) stays in cache
-    for i in range(0, len(a), step):
-        x = a[i:i + step, None, :] ^ b[None, :, :]
-        if hasattr(np, "bitwise_count"):
-            bits = np.bitwise_count(x)
-        else:  # NumPy < 2.0: count the bytes of the words
-            bits = _POPCOUNT[x.view(np.uint8)]
-        out[i:i + step] = 1.0 - 2.0 * bits.sum(axis=2, dtype=np.int64) / n
-    return out
+    b_words = np.ascontiguousarray(b.T)                 # (words, rows of b)
+    dist = np.zeros((len(a), len(b)), dtype=np.uint16)  # N < 65536 bits
+    for w in range(a.shape[1]):
+        dist += _popcount(a[:, w, None] ^ b_words[w][None, :])
+    return 1.0 - 2.0 * dist / n
+
+
+def _popcount(x):
+    """Bits set in each uint64 of ``x`` (uint8)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    # NumPy < 2.0: count the bytes of each word
+    return _POPCOUNT[np.ascontiguousarray(x)[..., None].view(np.uint8)].sum(axis=-1, dtype=np.uint8)
 
 
 def mixture_candidates(patterns, target=None):
