@@ -198,7 +198,10 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
         with ties → the target's pixel), ``mixture_of`` and ``m_mixture`` (the
         best-matching mixture state and its overlap; NaN with fewer than 3 patterns).
     """
-    xi = as_spin_matrix(patterns, name="patterns").astype(np.float64)
+    # the int8 patterns go to majority_state: its ±1 check then needs no float64 kernel
+    # signature (compiled on a cold cache by nothing else the experiments run)
+    xi8 = as_spin_matrix(patterns, name="patterns")
+    xi = xi8.astype(np.float64)
     s = np.atleast_2d(as_spin_matrix(states, name="states", n=xi.shape[1])).astype(np.float64)
     targets = np.asarray(targets, dtype=np.int64).reshape(-1)
     if targets.size != len(s):
@@ -216,12 +219,12 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
     m_target = m[rows, targets]
     others = m.copy()
     others[rows, targets] = -np.inf
-    m_major = s @ majority_state(xi).astype(np.float64) / n
+    m_major = s @ majority_state(xi8).astype(np.float64) / n
     m_major_ties = np.empty(len(s))
     for t in np.unique(targets):
         idx = targets == t
-        m_major_ties[idx] = s[idx] @ majority_state(xi, tie_break=xi[t]).astype(np.float64) / n
-    m_mix, mix_of = _best_mixture(s, xi.astype(np.int8), targets, names)
+        m_major_ties[idx] = s[idx] @ majority_state(xi8, tie_break=xi8[t]).astype(np.float64) / n
+    m_mix, mix_of = _best_mixture(s, xi8, targets, names)
     # The named state the final state is closest to, among those within tol; on equal
     # overlaps the earlier name of ATTRACTOR_LABELS wins (target first).
     scores = np.column_stack([m_target, others.max(axis=1), -m.min(axis=1),
@@ -298,14 +301,15 @@ def chance_baselines(patterns, *, num_random=1000, flip=None, rng=None) -> pd.Da
         One row per pattern: ``pattern`` (row), ``blank``, ``random_mean``,
         ``random_sd``, ``majority``, ``ceiling``.
     """
-    xi = as_spin_matrix(patterns, name="patterns").astype(np.float64)
+    xi8 = as_spin_matrix(patterns, name="patterns")
+    xi = xi8.astype(np.float64)
     n = xi.shape[1]
     k = check_positive_int(num_random, "num_random")
     d = np.ones(n) if flip is None else np.asarray(flip, dtype=np.float64).reshape(n)
     rand = as_generator(rng).choice([-1.0, 1.0], size=(k, n))
     ov_rand = rand @ xi.T / n
     blank = -d
-    major = d * majority_state(xi)
+    major = d * majority_state(xi8)
     return pd.DataFrame({
         "pattern": np.arange(len(xi)),
         "blank": xi @ blank / n,
