@@ -106,6 +106,23 @@ def _mixture_table(xi_bytes, shape):
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
+def _int_dot(a, b):
+    """``a @ b`` for arrays of ±1 (and products of them) in exact int64 arithmetic, without BLAS.
+
+    A float product gives the same numbers (every partial sum is a small integer), but
+    OpenBLAS's worker threads keep spinning for a while after each call: on 2 shared cores
+    the few dozen small products of ``reproduce`` cost about a CPU second that way.
+    """
+    return np.matmul(np.asarray(a).astype(np.int64), np.asarray(b).astype(np.int64))
+
+
+def _check_flip(flip):
+    d = np.asarray(flip, dtype=np.float64)
+    if not np.all(np.abs(d) == 1):
+        raise ValueError("flip must hold only +1 and -1 (the diagonal of D)")
+    return d
+
+
 def _pack(spins):
     """±1 rows as packed bits (+1 → 1) in 64-bit words, for Hamming distances by XOR.
 
@@ -212,18 +229,18 @@ def classify_states(states, patterns, targets, *, tol=DEFAULT_TOL, flip=None, la
         raise ValueError(f"tol must be in (0, 1], got {tol!r}")
     names = list(range(len(xi))) if labels is None else list(labels)
     if flip is not None:
-        s = s * np.broadcast_to(np.asarray(flip, dtype=np.float64), s.shape)
+        s = s * np.broadcast_to(_check_flip(flip), s.shape)
     n = xi.shape[1]
-    m = s @ xi.T / n                                   # (K, M) overlaps with the stored patterns
+    m = _int_dot(s, xi8.T) / n                         # (K, M) overlaps with the stored patterns
     rows = np.arange(len(s))
     m_target = m[rows, targets]
     others = m.copy()
     others[rows, targets] = -np.inf
-    m_major = s @ majority_state(xi8).astype(np.float64) / n
+    m_major = _int_dot(s, majority_state(xi8)) / n
     m_major_ties = np.empty(len(s))
     for t in np.unique(targets):
         idx = targets == t
-        m_major_ties[idx] = s[idx] @ majority_state(xi8, tie_break=xi8[t]).astype(np.float64) / n
+        m_major_ties[idx] = _int_dot(s[idx], majority_state(xi8, tie_break=xi8[t])) / n
     m_mix, mix_of = _best_mixture(s, xi8, targets, names)
     # The named state the final state is closest to, among those within tol; on equal
     # overlaps the earlier name of ATTRACTOR_LABELS wins (target first).
@@ -305,16 +322,16 @@ def chance_baselines(patterns, *, num_random=1000, flip=None, rng=None) -> pd.Da
     xi = xi8.astype(np.float64)
     n = xi.shape[1]
     k = check_positive_int(num_random, "num_random")
-    d = np.ones(n) if flip is None else np.asarray(flip, dtype=np.float64).reshape(n)
+    d = np.ones(n) if flip is None else _check_flip(flip).reshape(n)
     rand = as_generator(rng).choice([-1.0, 1.0], size=(k, n))
-    ov_rand = rand @ xi.T / n
+    ov_rand = _int_dot(rand, xi8.T) / n
     blank = -d
     major = d * majority_state(xi8)
     return pd.DataFrame({
         "pattern": np.arange(len(xi)),
-        "blank": xi @ blank / n,
+        "blank": _int_dot(xi8, blank) / n,
         "random_mean": ov_rand.mean(axis=0),
         "random_sd": ov_rand.std(axis=0, ddof=1) if k > 1 else np.full(len(xi), np.nan),
-        "majority": xi @ major / n,
+        "majority": _int_dot(xi8, major) / n,
         "ceiling": np.full(len(xi), d.mean()),
     })

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .attractors import ATTRACTOR_LABELS, DEFAULT_TOL, chance_baselines, majority_state
+from .attractors import ATTRACTOR_LABELS, DEFAULT_TOL, _int_dot, chance_baselines, majority_state
 from .experiments import (
     ExperimentResults,
     accuracy_by_noise,
@@ -270,7 +270,7 @@ def _noise_clean(ctx, nums, mean, lo):
     net = HopfieldNetwork(cfg.NUM_NEURONS).train(xi)
     unstable = {d: int(np.count_nonzero(np.where(net.local_field(p) >= 0, 1, -1) != p))
                 for d, p in zip(cfg.DIGITS_EXP1, xi)}
-    gram = xi.astype(float) @ xi.T.astype(float) / xi.shape[1]
+    gram = _int_dot(xi, xi.T) / xi.shape[1]
     pair = float(gram[np.triu_indices(len(xi), 1)].mean()) if len(xi) > 1 else float("nan")
     nums.update(std_steps_clean=s0, std_stable_clean=st0, unstable=unstable, pair_overlap=pair,
                 clean_attractors=_counts_text(clean["attractor"]) if len(clean) else "")
