@@ -209,12 +209,13 @@ def plot_phase_space(df, ax=None, min_accuracy=0.0):
     return fig
 
 
-def _place_beside_legend(fig, legend, *, left, gap=0.01, pad=0.15):
+def _place_beside_legend(fig, legend, *, left, gap=0.01, pad=0.25):
     """Fixed margins that leave room on the right for ``legend`` (anchored at x = 1 + ``gap`` of the axes)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     w, h = fig.get_size_inches()
-    # the legend's size does not depend on where the axes end: measure it once
+    # the legend's size does not depend on where the axes end: measure it once (at the
+    # figure's dpi; hinted text is a little wider at 150 dpi, which ``pad`` leaves room for)
     width = legend.get_window_extent(RendererAgg(w * fig.dpi, h * fig.dpi, fig.dpi)).width / fig.dpi
     # right = width + gap * (axes width) + pad, with axes width = w - left - right
     right = (width + gap * (w - left) + pad) / (1 + gap)
