@@ -87,6 +87,23 @@ def _row(label, old, new, unit="s"):
           f"| {oc:.2f} s | {nc:.2f} s | {oc / nc:.1f}× |", flush=True)
 
 
+def _shared_columns(old_csv, new_csv):
+    """Whether the columns both tables have hold the same text, row by row (new columns may be added)."""
+    import csv
+
+    with open(old_csv, newline="") as f:
+        old = list(csv.DictReader(f))
+    with open(new_csv, newline="") as f:
+        new = list(csv.DictReader(f))
+    if not old or len(old) != len(new):
+        return f"{len(old)} rows old, {len(new)} new"
+    cols = [c for c in old[0] if c in new[0]]
+    same = all(o[c] == n[c] for o, n in zip(old, new) for c in cols)
+    added = [c for c in new[0] if c not in old[0]]
+    return (f"the {len(cols)} columns of the old table are {'identical' if same else 'DIFFERENT'}; "
+            f"{len(added)} columns added")
+
+
 def _reproduce(tree, out, quick, cache=None):
     args = ["-m", "hopfield_edu.cli", "reproduce", "--out", str(out), "--no-progress"]
     return tree.run(args + (["--quick"] if quick else []), cache)
@@ -140,7 +157,7 @@ def main(argv=None):
             a, b = work / f"old-warm-{int(quick)}", work / f"new-warm-{int(quick)}"
             for name in ("noise_robustness.csv", "capacity.csv", "centroids.csv"):
                 same = filecmp.cmp(a / name, b / name, shallow=False)
-                print(f"{label}: {name} old == new: {same}")
+                print(f"{label}: {name} old == new: {same}" + ("" if same else f" ({_shared_columns(a / name, b / name)})"))
             c = work / f"new-cold-{int(quick)}"
             print(f"{label}: new warm == new cold (same seed): "
                   f"{all(filecmp.cmp(b / n, c / n, shallow=False) for n in ('noise_robustness.csv', 'capacity.csv'))}")

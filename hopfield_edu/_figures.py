@@ -2,9 +2,10 @@
 
 ``hopfield-edu reproduce`` spends most of its time in matplotlib drawing nine figures
 (text layout of ticks and labels, then PNG encoding). Each figure is drawn once
-(``bbox_inches="tight"`` would draw it twice; the figures' constrained layout already
-fits them to their canvas) and encoded with zlib level 1 instead of Pillow's 6: three
-to four times faster encoding for files about 15 % larger.
+(``bbox_inches="tight"`` would draw it twice; the figures' fixed margins, set in
+:mod:`hopfield_edu.plotting`, already fit them to their canvas) and encoded with zlib
+level 1 instead of Pillow's 6: three to four times faster encoding for files about 15 %
+larger.
 
 (Drawing half of the figures in a forked child was tried: it gained nothing measurable
 on the shared 2-core machine, where the other core is rarely idle, and cost CPU time.)

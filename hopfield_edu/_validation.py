@@ -76,7 +76,10 @@ def _all_pm1(arr):
 
 def _check_spins(arr, name):
     if arr.dtype.kind in "iuf" and arr.flags.c_contiguous:
-        ok = _all_pm1(arr)  # one pass, no temporaries: this sits on the recall hot path
+        # one pass, no temporaries: this sits on the recall hot path. Flattened (a view),
+        # so that one kernel signature per dtype serves vectors and matrices: each
+        # signature is one more cache load per process and one more compile on a cold cache.
+        ok = _all_pm1(arr.reshape(-1))
     else:
         ok = bool(np.all((arr == 1) | (arr == -1)))
     if arr.size and not ok:

@@ -227,8 +227,10 @@ class HopfieldNetwork:
         if self._xi is None:
             return np.zeros((self.N, self.N))
         if self._weights_cache is None:
-            xi = self._xi.astype(np.float64)
-            w = xi.T @ xi
+            # exact int64 sums, no BLAS (same numbers; OpenBLAS's worker threads would spin
+            # on after the call, costing CPU time on a shared machine)
+            xi = self._xi.astype(np.int64)
+            w = (xi.T @ xi).astype(np.float64)
             np.fill_diagonal(w, 0.0)
             w /= self._scale
             if self.inhibitory_neurons.size:

@@ -303,8 +303,9 @@ def _q(x) -> int:
 
 def _gen(root: np.random.SeedSequence, *key) -> np.random.Generator:
     """The child generator named ``key``: same root and key → same stream, always."""
-    ss = np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + tuple(int(k) for k in key))
-    return np.random.default_rng(ss)
+    ss = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *map(int, key)))
+    # what default_rng(ss) builds, without its argument checks (12,000 trials in reproduce)
+    return np.random.Generator(np.random.PCG64(ss))
 
 
 # --------------------------------------------------------------------------- helpers

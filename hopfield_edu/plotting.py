@@ -39,12 +39,34 @@ __all__ = [
 ]
 
 _LINESTYLES = {"steps": "-", "stable": "--", "sync": ":"}
+# A fixed title position (just above the axes, as matplotlib's automatic placement puts
+# it when there are no tick labels on top and no offset text on the y axis, as in the
+# plots given this): the automatic placement measures every y tick label again at each
+# draw, about a sixth of the figures' drawing time. Not for the phase space, whose small
+# entropies could get an offset text ("1e-3") that the title must clear.
+_TITLE_AT_TOP = {"y": 1.0}
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def _new_figure(figsize):
+    # No layout engine: constrained layout measures every text twice more at each draw,
+    # a third of the drawing time of `reproduce`'s figures. The figures made here get
+    # fixed margins in inches instead (_place), sized for their titles and labels.
+    return Figure(figsize=figsize)
+
+
+def _place(fig, *, left=0.85, right=0.25, bottom=0.65, top=0.45, ncols=1, nrows=1, wgap=0.0, hgap=0.0):
+    """Fixed margins (inches) around a grid of ``nrows`` x ``ncols`` axes, ``wgap``/``hgap`` between them."""
+    w, h = fig.get_size_inches()
+    cell_w = (w - left - right - (ncols - 1) * wgap) / ncols
+    cell_h = (h - top - bottom - (nrows - 1) * hgap) / nrows
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h,
+                        wspace=wgap / cell_w, hspace=hgap / cell_h)
 
 
 def _fig_ax(ax, figsize):
     if ax is None:
-        fig = Figure(figsize=figsize, layout="constrained")
+        fig = _new_figure(figsize)
         return fig, fig.subplots()
     return ax.figure, ax
 
@@ -55,7 +77,7 @@ def _fig_axes(axes, n, figsize, fig=None):
         if len(axes) < n:
             raise ValueError(f"need {n} axes, got {len(axes)}")
         return axes[0].figure, axes[:n]
-    fig = fig if fig is not None else Figure(figsize=figsize, layout="constrained")
+    fig = fig if fig is not None else _new_figure(figsize)
     return fig, list(np.ravel(fig.subplots(1, n, squeeze=False)))
 
 
@@ -77,10 +99,13 @@ def plot_digit(vector, ax=None, title="", shape=None, cmap="gray"):
     """Show a flattened ±1 state as an image (28x28 for 784 values; +1 white as in the notebook)."""
     from .patterns import to_grid
 
+    own = ax is None
     fig, ax = _fig_ax(ax, (3, 3))
     ax.imshow(to_grid(vector, shape), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
-    ax.set_title(title)
+    ax.set_title(title, **_TITLE_AT_TOP)
     ax.axis("off")
+    if own:
+        _place(fig, left=0.1, right=0.1, bottom=0.1, top=0.1 + 0.25 * (1 + title.count("\n")))
     return fig
 
 
@@ -122,15 +147,18 @@ def plot_noise_robustness(df, ax=None):
     (filter it first to show fewer lines).
     """
     summary = accuracy_by_noise(df)
+    own = ax is None
     fig, ax = _fig_ax(ax, (9, 6))
     modes = list(dict.fromkeys(summary["mode"]))
     banded = _mean_sd_lines(ax, summary, "noise", modes, network_colors(summary["network"]))
-    ax.set_title("Experiment 1: Robustness to Noise")
+    ax.set_title("Experiment 1: Robustness to Noise", **_TITLE_AT_TOP)
     ax.set_xlabel("Noise Level (Fraction of Flipped Bits)")
     ax.set_ylabel("Recall Accuracy (Overlap)")
     ax.set_ylim(-1.1, 1.1)
     ax.grid(True, alpha=0.5)
     ax.legend(title=_legend_title(summary, banded))
+    if own:
+        _place(fig)
     return fig
 
 
@@ -154,6 +182,7 @@ def plot_phase_space(df, ax=None, min_accuracy=0.0):
     """
     cents = phase_space_centroids(df, min_accuracy)
     kept = df[df["accuracy"] > min_accuracy]
+    own = ax is None
     fig, ax = _fig_ax(ax, (10, 7))
     modes = list(dict.fromkeys(df["mode"]))
     styles = _series_styles(list(dict.fromkeys(zip(df["network"], df["mode"]))))
@@ -174,8 +203,23 @@ def plot_phase_space(df, ax=None, min_accuracy=0.0):
     ax.set_xlabel(f"Final Accuracy (Overlap > {min_accuracy:g})")
     ax.set_ylabel("Trajectory Complexity (Sample Entropy)")
     ax.grid(True, alpha=0.5)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    if own:
+        _place_beside_legend(fig, legend, left=0.85)
     return fig
+
+
+def _place_beside_legend(fig, legend, *, left, gap=0.01, pad=0.25):
+    """Fixed margins that leave room on the right for ``legend`` (anchored at x = 1 + ``gap`` of the axes)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    w, h = fig.get_size_inches()
+    # the legend's size does not depend on where the axes end: measure it once (at the
+    # figure's dpi; hinted text is a little wider at 150 dpi, which ``pad`` leaves room for)
+    width = legend.get_window_extent(RendererAgg(w * fig.dpi, h * fig.dpi, fig.dpi)).width / fig.dpi
+    # right = width + gap * (axes width) + pad, with axes width = w - left - right
+    right = (width + gap * (w - left) + pad) / (1 + gap)
+    _place(fig, left=left, right=right)
 
 
 def plot_capacity(df, ax=None):
@@ -185,16 +229,19 @@ def plot_capacity(df, ax=None):
     condition there is no band and the legend says "single run".
     """
     summary = capacity_summary(df)
+    own = ax is None
     fig, ax = _fig_ax(ax, (9, 6))
     modes = list(dict.fromkeys(summary["mode"]))
     banded = _mean_sd_lines(ax, summary, "num_patterns", modes, network_colors(summary["network"]))
-    ax.set_title("Experiment 3: Memory Capacity")
+    ax.set_title("Experiment 3: Memory Capacity", **_TITLE_AT_TOP)
     ax.set_xlabel("Number of Stored Patterns")
     ax.set_ylabel("Average Recall Accuracy")
     ax.set_ylim(-0.1, 1.1)
     ax.set_xticks(sorted(summary["num_patterns"].unique()))
     ax.grid(True, alpha=0.5)
     ax.legend(title=_legend_title(summary, banded))
+    if own:
+        _place(fig)
     return fig
 
 
@@ -206,6 +253,7 @@ def plot_trajectory(traj: Trajectory, ax=None):
     """
     if not isinstance(traj, Trajectory):
         raise TypeError(f"traj must be a Trajectory (from run_trajectory), got {type(traj).__name__}")
+    own = ax is None
     fig, ax = _fig_ax(ax, (7, 7))
     xy = np.asarray(traj.overlaps, dtype=float)
     a, b = traj.digits
@@ -222,7 +270,7 @@ def plot_trajectory(traj: Trajectory, ax=None):
     title = f"Network Type: {traj.label}"
     if traj.mode != "steps":
         title += f" ({traj.mode})"
-    ax.set_title(title)
+    ax.set_title(title, **_TITLE_AT_TOP)
     ax.set_xlabel(f"Overlap with Digit '{a}'")
     ax.set_ylabel(f"Overlap with Digit '{b}'")
     lo = min(0.0, float(xy.min()) - 0.05)  # the notebook cut negative overlaps off
@@ -231,6 +279,8 @@ def plot_trajectory(traj: Trajectory, ax=None):
     ax.set_aspect("equal", adjustable="box")
     ax.grid(True, linestyle="--", alpha=0.6)
     ax.legend(fontsize=8, loc="lower left")
+    if own:
+        _place(fig)
     return fig
 
 
@@ -239,10 +289,13 @@ def plot_trajectories(trajectories, axes=None, fig=None):
     trajectories = list(trajectories)
     if not trajectories:
         raise ValueError("give at least one Trajectory")
+    own = axes is None and fig is None
     fig, axes = _fig_axes(axes, len(trajectories), (6 * len(trajectories), 6.5), fig)
     for t, ax in zip(trajectories, axes):
         plot_trajectory(t, ax=ax)
     fig.suptitle("State Space Trajectory During Memory Recall")
+    if own:
+        _place(fig, top=0.8, ncols=len(axes), wgap=0.9)
     return fig
 
 
@@ -251,11 +304,14 @@ def plot_weight_matrix(weights, ax=None, title="", colorbar=True):
     w = np.asarray(weights, dtype=float)
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
         raise ValueError(f"weights must be a square matrix, got shape {w.shape}")
+    own = ax is None
     fig, ax = _fig_ax(ax, (6, 5))
+    if own:  # before the colour bar, which takes its room from the axes' slot
+        _place(fig, left=0.45, right=0.7, bottom=0.45, top=0.45)
     im = ax.imshow(w, cmap="viridis", interpolation="nearest", aspect="equal")
     if colorbar:
         fig.colorbar(im, ax=ax, shrink=0.8)
-    ax.set_title(title)
+    ax.set_title(title, **_TITLE_AT_TOP)
     ax.set_xlabel("Neuron j")
     ax.set_ylabel("Neuron i")
     ax.set_xticks([])
@@ -269,7 +325,10 @@ def plot_weight_matrices(matrices, axes=None, fig=None):
     items = list(dict(matrices).items())
     if not items:
         raise ValueError("give at least one weight matrix")
+    own = axes is None and fig is None
     fig, axes = _fig_axes(axes, len(items), (5.5 * len(items), 5), fig)
+    if own:  # before the colour bars, which take their room from the axes' slots
+        _place(fig, left=0.35, right=0.65, bottom=0.3, top=0.6, ncols=len(axes), wgap=0.85)
     for (title, w), ax in zip(items, axes):
         sym = "symmetric" if np.array_equal(w, np.asarray(w).T) else "asymmetric"
         plot_weight_matrix(w, ax=ax, title=f"{title} ({sym})")
@@ -283,7 +342,8 @@ def _attractor_caption(demo):
     if kind == "target":
         return f"recalled the '{demo.digit}'"
     if kind == "mixture":
-        return f"mixture state ({demo.mixture_of}), not the '{demo.digit}'"
+        # two lines: on one, a five-digit mixture is wider than its panel
+        return f"mixture state ({demo.mixture_of}),\nnot the '{demo.digit}'"
     if kind:
         return f"{kind}, not the '{demo.digit}'"
     return ""
@@ -302,6 +362,8 @@ def plot_recall_demo(demo, axes=None, fig=None):
             raise TypeError(f"demo must be a RecallDemo (from recall_demo), got {type(d).__name__}")
     rows = len(demos)
     if axes is None:
+        # constrained layout here: the captions' lengths vary (a long one may be wider than
+        # its panel), and fixed margins could cut them off at the edge
         fig = fig if fig is not None else Figure(figsize=(10, 3.8 * rows), layout="constrained")
         axes = np.atleast_2d(fig.subplots(rows, 3))
     else:

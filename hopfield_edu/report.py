@@ -223,8 +223,8 @@ def _write_figures(out, results, *, dpi, progress):
     seed_noise, seed_cap = _seed_rows(noise), _seed_rows(cap)
     demos = [d for d in (results.demo, results.demo_failure) if d is not None]
 
-    # no bbox_inches="tight": it draws every figure twice, and the figures' constrained
-    # layout already fits them to their canvas
+    # no bbox_inches="tight": it draws every figure twice, and the figures' fixed margins
+    # (constrained layout for the recall demo) already fit them to their canvas
     jobs = [
         (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
         (lambda: plot_noise_robustness(noise), "noise_robustness_variants.png"),

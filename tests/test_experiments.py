@@ -380,3 +380,18 @@ def test_neither_inhibitory_variant_gives_sign_constant_outputs():
         outgoing = [w[:, j] for j in range(N) if np.any(w[:, j])]
         mixed = sum(bool((col > 0).any() and (col < 0).any()) for col in outgoing)
         assert mixed > 0.9 * len(outgoing), name  # almost every neuron excites some and inhibits others
+
+
+def test_classify_states_overlaps_equal_the_float_products():
+    # the overlaps are computed in int64 (no BLAS); they must be the float definition's numbers
+    rng = np.random.default_rng(7)
+    xi = random_patterns(6, 250, rng=rng)
+    states = random_patterns(40, 250, rng=rng)
+    d = np.where(rng.random(250) < 0.2, -1.0, 1.0)
+    lab = A.classify_states(states, xi, rng.integers(0, 6, size=40), flip=d)
+    s = states.astype(float) * d
+    m = s @ xi.astype(float).T / 250
+    np.testing.assert_array_equal(lab["m_nearest"].to_numpy(), m.max(axis=1))
+    np.testing.assert_array_equal(lab["m_majority"].to_numpy(), s @ A.majority_state(xi).astype(float) / 250)
+    with pytest.raises(ValueError, match="flip must hold only"):
+        A.classify_states(states, xi, np.zeros(40, dtype=int), flip=np.full(250, 0.5))

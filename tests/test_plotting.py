@@ -192,3 +192,46 @@ def test_convergence_animation_to_jshtml():
     assert "<script" in html
     frames, _ = A.convergence_frames(add_noise(p["L"], 0.16, rng=3), w, rng=4, hold=2)
     assert html.count("data:image/png;base64") == len(frames)
+
+
+def _outside_canvas(fig):
+    """Panels (with their tick labels, titles, legends) and figure texts sticking out of the canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    w, h = fig.bbox.width, fig.bbox.height
+    parts = [(f"panel {i} ({ax.get_title()!r})", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes)]
+    parts += [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts if t.get_text()]
+    out = [name for name, b in parts if b.x0 < -1 or b.y0 < -1 or b.x1 > w + 1 or b.y1 > h + 1]
+    return out, renderer
+
+
+def test_standalone_figures_keep_every_text_inside_and_panels_apart(results):
+    # the figures made here have fixed margins (no layout engine): nothing may be cut off
+    # and no panel's tick or axis labels may run into its neighbour
+    figs = {
+        "noise": P.plot_noise_robustness(results.noise),
+        "phase": P.plot_phase_space(results.noise),
+        "capacity": P.plot_capacity(results.capacity),
+        "trajectories": P.plot_trajectories(results.trajectories),
+        "weights": P.plot_weight_matrices(results.weights),
+        "demo": P.plot_recall_demo([results.demo, results.demo_failure]),
+        "one weight matrix": P.plot_weight_matrix(results.weights["Standard"]),
+        "one trajectory": P.plot_trajectory(results.trajectories[0]),
+        "digit": P.plot_digit(results.demo.original, title="a digit\nsecond line"),
+    }
+    for name, fig in figs.items():
+        outside, renderer = _outside_canvas(fig)
+        assert not outside, f"{name}: cut off at the edge: {outside}"
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert not (overlap_x > 1 and overlap_y > 1), f"{name}: panels {i} and {j} overlap"
+    # the legend beside the phase space stays clear of the axes
+    fig = figs["phase"]
+    ax = fig.axes[0]
+    assert ax.get_legend().get_window_extent(renderer=None).x0 >= ax.get_window_extent().x1
