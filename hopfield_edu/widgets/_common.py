@@ -105,3 +105,25 @@ def png_image(css_class, size):
     img = W.Image(format="png", layout=W.Layout(width=f"{w}px", height=f"{h}px",
                                                  object_fit="contain", flex="0 0 auto"))
     return css(img, css_class)
+
+
+class BrowserReplay:
+    """Pause for a playground whose replay runs in the browser.
+
+    The playground keeps the replay it sent in ``self._pending``, its view in ``self.view``
+    and commits a replay with ``self.finish_replay(position)``.
+    """
+
+    def pause(self):
+        """Ask the browser to stop the replay; it reports where it stopped.
+
+        If no browser is replaying (the page was closed or reloaded, or the playground was
+        never displayed), the replay is committed where the view last was, so the
+        playground is never left busy.
+        """
+        if self._pending is None:
+            return
+        if self.view.playing:
+            self.view.playing = False
+        else:
+            self.finish_replay(self.view.position - self.view.base)

@@ -25,7 +25,7 @@ from .. import dense
 from ..dynamics import add_noise
 from ..engine import INHIBITORY_MODES, HopfieldNetwork
 from . import _render
-from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
+from ._common import BrowserReplay, MessageLine, controls_row, css, group, guarded, png_image, while_busy
 from ._trajectory import dense_trajectory, trajectory
 from ._verdict import attractor_sentence, describe_temperature
 from ._view import SpinView
@@ -80,7 +80,7 @@ def _digits(values, name):
     return out
 
 
-class MnistPlayground:
+class MnistPlayground(BrowserReplay):
     r"""Recall of corrupted (or hand-drawn) MNIST digits in a 784-neuron Hopfield network.
 
     Choose the digits to store (toggle buttons 0-9), the digit to corrupt, the noise,
@@ -491,20 +491,6 @@ class MnistPlayground:
         self._msg.say(f"Playing {len(tr)} updates at {speed} per second ({len(tr) / speed:.1f} s; "
                       f"computed in {ms:.0f} ms, replayed by the browser). Pause stops it.")
         return tr
-
-    def pause(self):
-        """Ask the browser to stop the replay; it reports where it stopped.
-
-        If no browser is replaying (the page was closed or reloaded, or the playground was
-        never displayed), the replay is committed where the view last was, so the
-        playground is never left busy.
-        """
-        if self._pending is None:
-            return
-        if self.view.playing:
-            self.view.playing = False
-        else:
-            self.finish_replay(self.view.position - self.view.base)
 
     def finish_replay(self, position=None):
         """Commit a replay up to ``position`` updates (default: all of it)."""

@@ -18,7 +18,7 @@ from ..dynamics import add_noise
 from ..engine import HopfieldNetwork
 from ..patterns import letter_patterns
 from . import _render
-from ._common import MessageLine, controls_row, css, group, guarded, png_image, while_busy
+from ._common import BrowserReplay, MessageLine, controls_row, css, group, guarded, png_image, while_busy
 from ._trajectory import trajectory
 from ._verdict import attractor_sentence, describe_temperature
 from ._view import SpinView
@@ -45,7 +45,7 @@ def _shape(shape):
     return rows, cols
 
 
-class PatternPlayground:
+class PatternPlayground(BrowserReplay):
     r"""An interactive Hopfield network on a grid you paint with the mouse.
 
     Click and drag on the grid to paint (black = +1) or erase (white = -1; the first
@@ -591,20 +591,6 @@ class PatternPlayground:
                       f"({len(tr) / speed:.1f} s; computed in {ms:.0f} ms, replayed by the browser)."
                       " Pause stops it where it is.")
         return tr
-
-    def pause(self):
-        """Ask the browser to stop the replay; it reports where it stopped.
-
-        If no browser is replaying (the page was closed or reloaded, or the playground was
-        never displayed), the replay is committed where the view last was, so the
-        playground is never left busy.
-        """
-        if self._pending is None:
-            return
-        if self.view.playing:
-            self.view.playing = False
-        else:
-            self.finish_replay(self.view.position - self.view.base)
 
     def finish_replay(self, position=None):
         """Commit a replay up to ``position`` updates of it (default: the browser's report)."""
