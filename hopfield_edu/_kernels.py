@@ -174,11 +174,13 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
     energies = np.empty(cap if record_energy else 0, dtype=np.float64)
     overlaps = np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64)
     if record_overlaps:
-        overlaps[0, :] = m
+        for mu in range(m_pat):
+            overlaps[0, mu] = m[mu]
     n_snap = (cap // record_every + 1) if record_every > 0 else 0
     snapshots = np.empty((n_snap, n), dtype=np.int8)
     if record_every > 0:
-        snapshots[0, :] = state
+        for j in range(n):
+            snapshots[0, j] = state[j]
     snap_i = 1
     glauber = temperature > 0
     beta2 = 2.0 / (scale * temperature) if glauber else 0.0
@@ -238,10 +240,12 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
         if record_energy:
             energies[step] = -(q - const) * inv2s
         if record_overlaps:
-            overlaps[step + 1, :] = m
+            for mu in range(m_pat):
+                overlaps[step + 1, mu] = m[mu]
         step += 1
         if record_every > 0 and step % record_every == 0:
-            snapshots[snap_i, :] = state
+            for j in range(n):
+                snapshots[snap_i, j] = state[j]
             snap_i += 1
         if schedule == SCHEDULE_SWEEPS and step % n == 0:
             sweeps += 1
@@ -374,7 +378,8 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
     n_snap = (cap // record_every + 1) if record_every > 0 else 0
     snapshots = np.empty((n_snap, n), dtype=np.int8)
     if record_every > 0:
-        snapshots[0, :] = state
+        for j in range(n):
+            snapshots[0, j] = state[j]
     snap_i = 1
     perm = np.arange(n)
     flips_at_sweep_start = 0
@@ -416,7 +421,8 @@ def dense_run(w, theta, symmetric, state, schedule, max_steps, max_sweeps,
             energies[step] = energy
         step += 1
         if record_every > 0 and step % record_every == 0:
-            snapshots[snap_i, :] = state
+            for j in range(n):
+                snapshots[snap_i, j] = state[j]
             snap_i += 1
         if schedule == SCHEDULE_SWEEPS and step % n == 0:
             sweeps += 1
@@ -481,7 +487,8 @@ def dense_am_run(xiT, kind, gtab_i, gtab_f, ftab, etab, state, max_sweeps, rng,
     energies = np.empty(cap if record_energy else 0, dtype=np.float64)
     overlaps = np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64)
     if record_overlaps:
-        overlaps[0, :] = m
+        for mu in range(m_pat):
+            overlaps[0, mu] = m[mu]
     # rounding bound for the float kinds: a |sum| this small relative to sum |terms| is a tie
     tie_tol = 4.0 * (m_pat + 1) * 2.220446049250313e-16
     e_now = e0

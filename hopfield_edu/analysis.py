@@ -70,8 +70,10 @@ def _merge_identical(rows):
             keep[u] = p
         counts[u] += 1
     out = np.empty((u + 1, k), dtype=rows.dtype)
-    for q in range(u + 1):
-        out[q, :] = rows[keep[q], :]
+    for q in range(u + 1):  # element by element: a slice assignment compiles for seconds
+        r = keep[q]
+        for c in range(k):
+            out[q, c] = rows[r, c]
     return out, counts[:u + 1]
 
 

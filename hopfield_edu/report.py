@@ -5,6 +5,7 @@
     hopfield-edu reproduce --out results/            # the notebook's config: 20 runs per condition
     hopfield-edu reproduce --out quick/ --quick      # 3 runs, small animations: a smoke test
     hopfield-edu reproduce --out results/ --force    # write into a folder that has files
+    hopfield-edu reproduce --out results/ --jobs 1   # one process (default: two where it helps)
 
 The folder receives the notebook's three figure files
 (``noise_robustness_plot.png``, ``phase_space_complexity_centroids.png``,
@@ -25,7 +26,8 @@ from pathlib import Path
 
 from ._cli_args import fail, nonneg_int, pos_int, writable_folder
 
-__all__ = ["OUTPUT_FILES", "SEED_FIGURES", "add_arguments", "run", "reproduce", "write_report"]
+__all__ = ["OUTPUT_FILES", "SEED_FIGURES", "add_arguments", "default_jobs", "run", "reproduce",
+           "write_report"]
 
 #: The figure files of the research notebook (same names).
 SEED_FIGURES = (
@@ -67,6 +69,10 @@ def add_arguments(parser):
                              "own files are replaced; nothing else is touched)")
     parser.add_argument("--dpi", type=pos_int, default=None,
                         help="resolution of the PNG figures (default 150; 100 with --quick)")
+    parser.add_argument("--jobs", type=pos_int, default=None, metavar="N",
+                        help="processes to use: 2 runs the capacity experiment beside the others "
+                             "(default: 2 on Linux with two or more cores, else 1; more than 2 "
+                             "is the same as 2)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="hide the progress bars")
 
@@ -81,7 +87,8 @@ def run(args) -> int:
         return fail(f"argument --out: {exc}", "hopfield-edu reproduce")
     try:
         report = reproduce(args.out, runs=args.runs, quick=args.quick, seed=args.seed,
-                           force=args.force, dpi=args.dpi, progress=getattr(args, "progress", True))
+                           force=args.force, dpi=args.dpi, progress=getattr(args, "progress", True),
+                           jobs=args.jobs or default_jobs())
     except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -111,7 +118,17 @@ def _check_out(out: Path, force: bool):
 
 
 # --------------------------------------------------------------------------- main
-def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, progress=True) -> Path:
+def default_jobs() -> int:
+    """2 where a second process helps (Linux, two or more cores), else 1."""
+    import os
+
+    from ._lanes import can_fork
+
+    return 2 if can_fork() and (os.cpu_count() or 1) >= 2 else 1
+
+
+def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, progress=True,
+              jobs=1) -> Path:
     """Run every experiment and write figures, tables, animations and ``report.md`` into ``out``.
 
     Parameters
@@ -125,6 +142,10 @@ def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, pro
         Smoke run: 3 runs, 41-frame animations, 100 dpi.
     seed : int
         Root of all randomness.
+    jobs : {1, 2}
+        2 runs the capacity experiment and its figures in a second process (forked on
+        Linux, see :mod:`hopfield_edu._lanes`) while this one runs the rest: the same
+        files, in about 60 % of the time on two cores. Elsewhere it is the same as 1.
 
     Returns
     -------
@@ -137,12 +158,12 @@ def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, pro
         ``out`` is a file, or a non-empty folder without ``force`` — checked
         before any computation.
     """
-    from . import __version__
-    from .data import attribution
-    from .experiments import CONFIG, run_all
+    from .experiments import CONFIG
 
     out = Path(out)
     _check_out(out, force)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     t0 = time.perf_counter()
     cfg = CONFIG
     if quick:
@@ -150,50 +171,118 @@ def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, pro
     if runs is not None:
         cfg = cfg.replace(NUM_RUNS_PER_CONDITION=runs)
     cfg = cfg.replace(SEED=seed)
-    dpi = dpi or (100 if quick else 150)
-    record_every = 20 if quick else 5
-    results = run_all(cfg, animation_steps=800, record_every=record_every, progress=progress)
-    t_compute = time.perf_counter() - t0
-    out.mkdir(parents=True, exist_ok=True)
-    write_report(out, results, dpi=dpi, quick=quick, version=__version__,
-                 attribution_text=attribution(), t_compute=t_compute, t_start=t0, progress=progress)
+    opts = {"dpi": dpi or (100 if quick else 150), "quick": quick, "progress": progress,
+            "record_every": 20 if quick else 5}
+    results, t_compute, lanes = _compute_and_draw(out, cfg, jobs=jobs, t0=t0, **opts)
+    _write_tables(out, results, version=_version(), quick=quick)
+    _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t0, lanes=lanes)
     return out / "report.md"
+
+
+def _version():
+    from . import __version__
+
+    return __version__
+
+
+def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every):
+    """Run the experiments and draw every figure; returns (results, compute seconds, processes).
+
+    With two lanes the capacity half (Experiment 3, the weight matrices and their three
+    figures) runs in a forked child while this process runs the noise half. Both start
+    from the same root seed and every experiment draws from its own child stream, so the
+    numbers are the same as with one lane (tested).
+    """
+    from ._lanes import can_fork, run_two
+    from .experiments import ExperimentResults, _root, run_capacity_part, run_noise_part
+
+    root = _root(cfg.SEED)
+    frames = {"animation_steps": 800, "record_every": record_every}
+    if jobs < 2 or not can_fork():
+        noise = run_noise_part(cfg, root, progress=progress, **frames)
+        cap = run_capacity_part(cfg, root, progress=progress)
+        t_compute = time.perf_counter() - t0
+        out.mkdir(parents=True, exist_ok=True)
+        _draw(out, _noise_figures(noise) + _capacity_figures(cap), noise["frames"], dpi, progress)
+        return ExperimentResults(config=cfg, seed=cfg.SEED, **noise, **cap), t_compute, 1
+    _load_before_fork(progress)  # both processes start with the imports and kernels loaded
+    out.mkdir(parents=True, exist_ok=True)
+
+    def capacity_lane():  # in the child: no progress bars (they would garble the terminal)
+        cap = run_capacity_part(cfg, root, progress=False)
+        done = time.perf_counter()  # CLOCK_MONOTONIC: comparable across the two processes
+        _draw(out, _capacity_figures(cap), [], dpi, progress=False)
+        return cap, done
+
+    def noise_lane():
+        noise = run_noise_part(cfg, root, progress=progress, **frames)
+        done = time.perf_counter()
+        _draw(out, _noise_figures(noise), noise["frames"], dpi, progress)
+        return noise, done
+
+    (noise, t_noise), (cap, t_cap) = run_two(noise_lane, capacity_lane)
+    results = ExperimentResults(config=cfg, seed=cfg.SEED, **noise, **cap)
+    return results, max(t_noise, t_cap) - t0, 2
+
+
+def _load_before_fork(progress):
+    """Import the drawing modules and load the Numba kernels once, before the fork."""
+    from . import _figures, animation, plotting  # noqa: F401
+    from ._progress import progress_bar
+    from .warmup import is_warm, warm_up
+
+    if progress:
+        progress_bar(0, "loading", True).close()  # shows "compiling" while it warms up
+    if not is_warm():
+        warm_up()
 
 
 GIF_NAMES = ("recall_animation_standard.gif", "recall_animation_inhibitory.gif")
 
 
-def write_report(out: Path, results, *, dpi, quick, version, attribution_text, t_compute, t_start,
-                 progress=True):
+def write_report(out: Path, results, *, dpi, quick, version, attribution_text=None, t_compute,
+                 t_start, progress=True):
     """Write every file of :data:`OUTPUT_FILES` for already computed ``results``.
 
     The tables and figures come first; ``report.md`` is assembled from the
     sections of :mod:`hopfield_edu.readings`, each of which computes the numbers
     its sentences state.
     """
-    from .experiments import phase_space_centroids
+    parts = {k: getattr(results, k) for k in ("noise", "trajectories", "frames", "demo",
+                                              "demo_failure")}
+    cap = {"capacity": results.capacity, "weights": results.weights}
+    _write_tables(out, results, version=version, quick=quick)
+    _draw(out, _noise_figures(parts) + _capacity_figures(cap), results.frames, dpi, progress)
+    _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t_start, lanes=1,
+                    version=version, attribution_text=attribution_text)
+
+
+def _write_markdown(out, results, *, quick, t_compute, t_start, lanes, version=None,
+                    attribution_text=None):
+    from .data import attribution
     from .readings import context, sections
 
-    _write_tables(out, results, version=version, quick=quick, centroids=phase_space_centroids)
-    _write_figures(out, results, dpi=dpi, progress=progress)
-    ctx = context(results, quick=quick, version=version, attribution=attribution_text,
-                  t_compute=t_compute)
+    ctx = context(results, quick=quick, version=version or _version(),
+                  attribution=attribution_text or attribution(), t_compute=t_compute)
     parts = [sec.markdown for sec in sections(ctx, GIF_NAMES)]
+    where = " (two processes)" if lanes == 2 else ""
     parts.append("## Files\n\n"
                  "- Tables: `noise_robustness.csv` (one row per trial and mode, with the attractor "
                  "reached), `capacity.csv` (one row per network, mode, M and run, with the attractors "
                  "counted), `centroids.csv`; parameters: `config.json`.\n"
                  "- The notebook's figures keep its file names: "
                  + ", ".join(f"`{f}`" for f in SEED_FIGURES) + ".\n"
-                 f"\nTotal time including figures: {time.perf_counter() - t_start:.1f} s.")
+                 f"\nTotal time including figures: {time.perf_counter() - t_start:.1f} s{where}.")
     (out / "report.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
-def _write_tables(out, results, *, version, quick, centroids):
+def _write_tables(out, results, *, version, quick):
+    from .experiments import phase_space_centroids
+
     cfg = results.config
     results.noise.to_csv(out / "noise_robustness.csv", index=False)
     results.capacity.to_csv(out / "capacity.csv", index=False)
-    centroids(results.noise).to_csv(out / "centroids.csv", index=False)
+    phase_space_centroids(results.noise).to_csv(out / "centroids.csv", index=False)
     (out / "config.json").write_text(json.dumps(
         {"hopfield_edu_version": version, "quick": quick, "config": cfg.to_dict()}, indent=2) + "\n",
         encoding="utf-8")
@@ -204,42 +293,47 @@ def _seed_rows(df):
     return df[(df["mode"] == "steps") & df["inhibitory_mode"].isin(["none", "rows"])]
 
 
-def _write_figures(out, results, *, dpi, progress):
-    """Every PNG and GIF of :data:`OUTPUT_FILES`."""
-    from tqdm.auto import tqdm
+# no bbox_inches="tight" in the figures below: it draws every figure twice, and the
+# figures' fixed margins (constrained layout for the recall demo) already fit their canvas
+def _noise_figures(part):
+    """(make, file name) for the figures of the noise half of the results."""
+    from .plotting import plot_noise_robustness, plot_phase_space, plot_recall_demo, plot_trajectories
 
-    from ._figures import save_figures
-    from .animation import save_recall_gif
-    from .plotting import (
-        plot_capacity,
-        plot_noise_robustness,
-        plot_phase_space,
-        plot_recall_demo,
-        plot_trajectories,
-        plot_weight_matrices,
-    )
-
-    noise, cap = results.noise, results.capacity
-    seed_noise, seed_cap = _seed_rows(noise), _seed_rows(cap)
-    demos = [d for d in (results.demo, results.demo_failure) if d is not None]
-
-    # no bbox_inches="tight": it draws every figure twice, and the figures' fixed margins
-    # (constrained layout for the recall demo) already fit them to their canvas
-    jobs = [
+    noise = part["noise"]
+    seed_noise = _seed_rows(noise)
+    demos = [d for d in (part["demo"], part["demo_failure"]) if d is not None]
+    return [
         (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
         (lambda: plot_noise_robustness(noise), "noise_robustness_variants.png"),
         (lambda: plot_phase_space(seed_noise), "phase_space_complexity_centroids.png"),
         (lambda: plot_phase_space(noise), "phase_space_variants.png"),
-        (lambda: plot_capacity(seed_cap), "memory_capacity_plot.png"),
-        (lambda: plot_capacity(cap), "memory_capacity_variants.png"),
-        (lambda: plot_trajectories(results.trajectories), "state_space_trajectory.png"),
-        (lambda: plot_weight_matrices(results.weights), "weight_matrices.png"),
+        (lambda: plot_trajectories(part["trajectories"]), "state_space_trajectory.png"),
         (lambda: plot_recall_demo(demos), "recall_demo.png"),
     ]
-    gif_names = GIF_NAMES
-    with tqdm(total=len(jobs) + len(results.frames), desc="figures", disable=not progress,
+
+
+def _capacity_figures(part):
+    """(make, file name) for the figures of the capacity half."""
+    from .plotting import plot_capacity, plot_weight_matrices
+
+    cap = part["capacity"]
+    return [
+        (lambda: plot_capacity(_seed_rows(cap)), "memory_capacity_plot.png"),
+        (lambda: plot_capacity(cap), "memory_capacity_variants.png"),
+        (lambda: plot_weight_matrices(part["weights"]), "weight_matrices.png"),
+    ]
+
+
+def _draw(out, jobs, frames, dpi, progress):
+    """Write the PNGs of ``jobs`` and the GIFs of ``frames`` into ``out``."""
+    from tqdm.auto import tqdm
+
+    from ._figures import save_figures
+    from .animation import save_recall_gif
+
+    with tqdm(total=len(jobs) + len(frames), desc="figures", disable=not progress,
               leave=False) as bar:
         save_figures(jobs, out, dpi, bar=bar)
-        for frames, name in zip(results.frames, gif_names):
-            save_recall_gif(frames, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
+        for fr, name in zip(frames, GIF_NAMES):
+            save_recall_gif(fr, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
             bar.update()

@@ -21,6 +21,7 @@ BAD = [
     (["reproduce", "--out", "README.md/sub"], ["--out", "README.md", "is a file"]),
     (["reproduce", "--out", "/sys/x"], ["--out", "/sys/x", "cannot create the folder"]),
     (["reproduce", "--out", "x", "--runs", "0"], ["--runs", "expected an integer >= 1", "'0'"]),
+    (["reproduce", "--out", "x", "--jobs", "0"], ["--jobs", "expected an integer >= 1", "'0'"]),
     (["reproduce", "--out", "x", "--dpi", "ten"], ["--dpi", "expected an integer >= 1", "'ten'"]),
     (["reproduce", "--out", "x", "--seed", "-3"], ["--seed", "expected an integer >= 0", "'-3'"]),
     (["demo", "--noise", "2"], ["--noise", "expected a number in [0, 1]", "'2'"]),

@@ -331,3 +331,29 @@ def test_docs_numbers_are_recomputed(outdir):
     clean = trials[(trials["network"] == "Standard") & (trials["mode"] == "stable") & (trials["noise"] == 0)]
     assert "every probe ends in the majority of the four digits" in flat
     assert (clean["attractor"] == "mixture").all() and clean["mixture_of"].str.startswith("0+1+2+8").all()
+
+
+_TIMING = re.compile(r"(Computing took|Total time including figures:) [0-9.]+ s( \(two processes\))?")
+
+
+def test_one_process_writes_the_same_files_as_two(outdir, tmp_path, capsys):
+    # `outdir` used the default, two processes where the machine can (it can in CI)
+    from hopfield_edu.report import default_jobs
+
+    one = tmp_path / "one"
+    assert main(["reproduce", "--out", str(one), "--quick", "--seed", "3", "--no-progress",
+                 "--jobs", "1"]) == 0
+    report = (outdir / "report.md").read_text()
+    assert ("(two processes)" in report) == (default_jobs() == 2)
+    for path in sorted(outdir.iterdir()):
+        if path.name == "report.md":
+            assert _TIMING.sub("T", path.read_text()) == _TIMING.sub("T", (one / path.name).read_text())
+        else:
+            assert path.read_bytes() == (one / path.name).read_bytes(), path.name
+
+
+def test_jobs_must_be_a_positive_integer(tmp_path):
+    from hopfield_edu.report import reproduce
+
+    with pytest.raises(ValueError, match="jobs must be a positive integer"):
+        reproduce(tmp_path / "x", quick=True, jobs=0)

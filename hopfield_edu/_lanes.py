@@ -1,0 +1,82 @@
+"""Two lanes of work at once: one here, one in a forked child process.
+
+``hopfield-edu reproduce`` has two independent halves (the noise experiments with their
+figures, and the capacity experiment with its figures), each about half of its time once
+the imports and the Numba kernels are loaded. :func:`run_two` forks after that point,
+so the child starts with everything loaded (no second import, no second kernel load)
+and the halves run on two cores. The child's result comes back pickled through a pipe;
+an exception in the child is raised here, with the child's traceback as its message.
+
+Forking is used only where it is the platform's default start method (Linux): a spawned
+child would import and load everything again, and macOS's fork is unsafe with some
+system libraries. Elsewhere, and with ``parallel=False``, the lanes run one after the
+other in this process, with the same results.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+__all__ = ["can_fork", "run_two"]
+
+
+def can_fork() -> bool:
+    """Whether :func:`run_two` can run its second lane in a forked child here."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _child(side, conn):
+    try:
+        result = ("ok", side())
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        import traceback
+
+        result = ("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+    try:
+        conn.send(result)
+    except Exception as exc:  # an unpicklable result: say so instead of hanging the parent
+        conn.send(("error", f"the second process's result cannot be sent back: {exc!r}"))
+    finally:
+        conn.close()
+
+
+def run_two(main, side, *, parallel=True):
+    """Return ``(main(), side())``, running ``side`` in a forked child while ``main`` runs here.
+
+    Parameters
+    ----------
+    main, side : callables without arguments
+        ``side``'s result must be picklable. Neither may rely on changes the other
+        makes to this process's state (in the parallel case they do not see them).
+    parallel : bool
+        False runs ``main`` and then ``side`` here.
+
+    Raises
+    ------
+    RuntimeError
+        The child raised (its traceback is in the message) or died without an answer.
+    """
+    if not (parallel and can_fork()):
+        return main(), side()
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(side, send), name="hopfield-edu-lane", daemon=True)
+    proc.start()
+    send.close()  # the child holds the only writing end: its death ends recv() with EOFError
+    answered = False
+    try:
+        first = main()
+        try:
+            status, payload = recv.recv()
+            answered = True
+        except EOFError:
+            proc.join()
+            raise RuntimeError(f"the second process died without a result (exit code {proc.exitcode})") from None
+    finally:
+        recv.close()
+        if not answered and proc.is_alive():  # main() failed or was interrupted
+            proc.terminate()
+        proc.join()
+    if status != "ok":
+        raise RuntimeError(f"the second process failed: {payload}")
+    return first, payload

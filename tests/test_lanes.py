@@ -1,0 +1,65 @@
+"""hopfield_edu._lanes.run_two: the second lane of `reproduce` in a forked child."""
+import os
+
+import pytest
+
+from hopfield_edu._lanes import can_fork, run_two
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="run_two forks only on Linux; elsewhere it runs serially")
+
+
+def test_serial_runs_both_here_in_order():
+    calls = []
+    first, second = run_two(lambda: calls.append("main") or os.getpid(),
+                            lambda: calls.append("side") or os.getpid(), parallel=False)
+    assert calls == ["main", "side"]
+    assert first == second == os.getpid()
+
+
+@needs_fork
+def test_the_side_lane_runs_in_another_process_and_its_result_comes_back():
+    first, (pid, payload) = run_two(lambda: os.getpid(), lambda: (os.getpid(), {"x": [1, 2, 3]}))
+    assert first == os.getpid()
+    assert pid != os.getpid()
+    assert payload == {"x": [1, 2, 3]}
+
+
+@needs_fork
+def test_an_exception_in_the_child_is_raised_here_with_its_traceback():
+    def side():
+        raise ValueError("bad capacity")
+
+    with pytest.raises(RuntimeError, match="second process failed: ValueError: bad capacity") as info:
+        run_two(lambda: 1, side)
+    assert "in side" in str(info.value)  # the child's traceback names the function
+
+
+@needs_fork
+def test_a_child_that_dies_is_reported_with_its_exit_code():
+    with pytest.raises(RuntimeError, match=r"died without a result \(exit code 3\)"):
+        run_two(lambda: 1, lambda: os._exit(3))
+
+
+@needs_fork
+def test_an_unpicklable_result_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="cannot be sent back"):
+        run_two(lambda: 1, lambda: (lambda: 0))
+
+
+@needs_fork
+def test_a_failing_main_lane_stops_the_child(tmp_path):
+    marker = tmp_path / "late"
+
+    def side():
+        import time
+
+        time.sleep(5)
+        marker.write_text("the child outlived the parent's failure")
+
+    with pytest.raises(KeyError):
+        run_two(lambda: {}["missing"], side)
+    import time
+
+    time.sleep(0.2)
+    assert not marker.exists()
+    assert not [p for p in __import__("multiprocessing").active_children()]
