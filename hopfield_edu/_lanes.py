@@ -17,12 +17,37 @@ from __future__ import annotations
 import multiprocessing
 import sys
 
-__all__ = ["can_fork", "run_two"]
+__all__ = ["SharedCounter", "can_fork", "run_two"]
 
 
 def can_fork() -> bool:
     """Whether :func:`run_two` can run its second lane in a forked child here."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class SharedCounter:
+    """0, 1, 2, ... handed out once each, across this process and the children it forks.
+
+    Make it before :func:`run_two`; both lanes then :meth:`take` numbers from it (a
+    shared integer under a lock; a plain counter where :func:`run_two` will not fork).
+    """
+
+    def __init__(self):
+        if can_fork():
+            self._value = multiprocessing.get_context("fork").Value("q", 0)
+        else:
+            self._value = None
+            self._next = 0
+
+    def take(self) -> int:
+        """The next number, never given out before."""
+        if self._value is None:
+            self._next += 1
+            return self._next - 1
+        with self._value.get_lock():
+            n = self._value.value
+            self._value.value = n + 1
+        return n
 
 
 def _child(side, conn):

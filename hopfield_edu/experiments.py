@@ -82,7 +82,7 @@ __all__ = [
     "recall_frames",
     "recall_demo",
     "run_all",
-    "run_noise_part",
+    "run_examples",
     "run_capacity_part",
     "accuracy_by_noise",
     "phase_space_centroids",
@@ -869,10 +869,11 @@ def run_all(config=None, *, seed=None, animation_steps=800, record_every=5,
     cfg = as_config(config)
     seed = cfg.SEED if seed is None else seed
     root = _root(seed)  # one root, so a Generator seed is consumed once
-    noise_part = run_noise_part(cfg, root, animation_steps=animation_steps,
-                                record_every=record_every, progress=progress)
-    return ExperimentResults(config=cfg, seed=seed, **noise_part,
-                             **run_capacity_part(cfg, root, progress=progress))
+    noise = run_noise_robustness(cfg, seed=root, progress=progress)
+    return ExperimentResults(config=cfg, seed=seed, noise=noise,
+                             **run_capacity_part(cfg, root, progress=progress),
+                             **run_examples(cfg, root, animation_steps=animation_steps,
+                                            record_every=record_every))
 
 
 def _fractions(cfg):
@@ -881,28 +882,27 @@ def _fractions(cfg):
     return [0.0] + inhibitory[:1]
 
 
-def run_noise_part(cfg, root, *, animation_steps=800, record_every=5, progress=True) -> dict:
-    """The noise side of :func:`run_all`: Experiments 1-2, trajectories, animations, demos.
+def run_examples(cfg, root, *, animation_steps=800, record_every=5) -> dict:
+    """The single recalls of :func:`run_all`: trajectories, animations and the two demos.
 
-    ``root`` is :func:`run_all`'s root SeedSequence; every experiment draws from its own
-    child stream of it, so this part and :func:`run_capacity_part` give the same numbers
-    in either order or in two processes at once. Returns the matching fields of
-    :class:`ExperimentResults`.
+    ``root`` is :func:`run_all`'s root SeedSequence. Every experiment draws from its own
+    child stream of it, so this, :func:`run_noise_robustness` and
+    :func:`run_capacity_part` give the same numbers in any order, or in two processes at
+    once. Returns the matching fields of :class:`ExperimentResults`.
     """
-    noise = run_noise_robustness(cfg, seed=root, progress=progress)
     inhibitory = _fractions(cfg)[1:]
     trajectories = [run_trajectory(cfg, inhibitory_fraction=f, inhibitory_mode=m, seed=root)
                     for f, m in ([(0.0, "rows")] + [(f, m) for f in inhibitory
                                                       for m in cfg.INHIBITORY_MODES])]
     frames = [recall_frames(cfg, inhibitory_fraction=f, steps=animation_steps,
                             record_every=record_every, seed=root) for f in _fractions(cfg)]
-    return {"noise": noise, "trajectories": trajectories, "frames": frames,
+    return {"trajectories": trajectories, "frames": frames,
             "demo": recall_demo(cfg, seed=root, **DEMO_RECALL),
             "demo_failure": recall_demo(cfg, seed=root, **DEMO_FAILURE)}
 
 
 def run_capacity_part(cfg, root, *, progress=True) -> dict:
-    """The capacity side of :func:`run_all`: Experiment 3 and the weight matrices."""
+    """Experiment 3 and the weight matrices, as in :func:`run_all` (see :func:`run_examples`)."""
     capacity = run_capacity(cfg, seed=root, progress=progress)
     weights = weight_matrices(cfg.replace(INHIBITORY_FRACTIONS_TO_TEST=tuple(_fractions(cfg))),
                               inhibitory_modes=cfg.INHIBITORY_MODES, seed=root)

@@ -188,53 +188,66 @@ def _version():
 def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every):
     """Run the experiments and draw every figure; returns (results, compute seconds, processes).
 
-    With two lanes the capacity half (Experiment 3, the weight matrices and their three
-    figures) runs in a forked child while this process runs the noise half. Both start
-    from the same root seed and every experiment draws from its own child stream, so the
-    numbers are the same as with one lane (tested).
+    With two lanes the single recalls (trajectories, animations, demos: milliseconds) run
+    first; then a forked child runs Experiment 3 and draws its figures while this process
+    runs Experiments 1-2 and draws theirs, and whichever lane is done first takes the
+    remaining figures one by one. Every experiment draws from its own child stream of the
+    root seed, so the numbers are the same as with one lane (tested).
     """
-    from ._lanes import can_fork, run_two
-    from .experiments import ExperimentResults, _root, run_capacity_part, run_noise_part
+    from ._lanes import SharedCounter, can_fork, run_two
+    from .experiments import (
+        ExperimentResults,
+        _root,
+        run_capacity_part,
+        run_examples,
+        run_noise_robustness,
+    )
 
     root = _root(cfg.SEED)
-    frames = {"animation_steps": 800, "record_every": record_every}
+    examples = run_examples(cfg, root, animation_steps=800, record_every=record_every)
     if jobs < 2 or not can_fork():
-        noise = run_noise_part(cfg, root, progress=progress, **frames)
+        noise = run_noise_robustness(cfg, seed=root, progress=progress)
         cap = run_capacity_part(cfg, root, progress=progress)
         t_compute = time.perf_counter() - t0
         out.mkdir(parents=True, exist_ok=True)
-        _draw(out, _noise_figures(noise) + _capacity_figures(cap), noise["frames"], dpi, progress)
-        return ExperimentResults(config=cfg, seed=cfg.SEED, **noise, **cap), t_compute, 1
+        _draw(out, _noise_jobs(noise, dpi) + _capacity_jobs(cap, dpi) + _example_jobs(examples, dpi),
+              progress)
+        return ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, **cap, **examples), t_compute, 1
     _load_before_fork(progress)  # both processes start with the imports and kernels loaded
     out.mkdir(parents=True, exist_ok=True)
+    shared = _example_jobs(examples, dpi)
+    claims = SharedCounter()  # which of the shared jobs is taken: each is drawn once
 
     def capacity_lane():  # in the child: no progress bars (they would garble the terminal)
         cap = run_capacity_part(cfg, root, progress=False)
         done = time.perf_counter()  # CLOCK_MONOTONIC: comparable across the two processes
-        _draw(out, _capacity_figures(cap), [], dpi, progress=False)
+        _draw(out, _capacity_jobs(cap, dpi), False, shared, claims)
         return cap, done
 
     def noise_lane():
-        noise = run_noise_part(cfg, root, progress=progress, **frames)
+        noise = run_noise_robustness(cfg, seed=root, progress=progress)
         done = time.perf_counter()
-        _draw(out, _noise_figures(noise), noise["frames"], dpi, progress)
+        _draw(out, _noise_jobs(noise, dpi), progress, shared, claims)
         return noise, done
 
     (noise, t_noise), (cap, t_cap) = run_two(noise_lane, capacity_lane)
-    results = ExperimentResults(config=cfg, seed=cfg.SEED, **noise, **cap)
+    results = ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, **cap, **examples)
     return results, max(t_noise, t_cap) - t0, 2
 
 
 def _load_before_fork(progress):
     """Import the drawing modules and load the Numba kernels once, before the fork."""
     from . import _figures, animation, plotting  # noqa: F401
-    from ._progress import progress_bar
+    from ._progress import COMPILING
     from .warmup import is_warm, warm_up
 
-    if progress:
-        progress_bar(0, "loading", True).close()  # shows "compiling" while it warms up
     if not is_warm():
-        warm_up()
+        from tqdm.auto import tqdm
+
+        with tqdm(total=0, desc="kernels", disable=not progress, leave=False,
+                  bar_format="{desc}: {postfix}") as bar:
+            bar.set_postfix_str(COMPILING, refresh=True)
+            warm_up(processes=2)  # on a cold cache the largest kernel compiles in a second process
 
 
 GIF_NAMES = ("recall_animation_standard.gif", "recall_animation_inhibitory.gif")
@@ -248,11 +261,11 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text=No
     sections of :mod:`hopfield_edu.readings`, each of which computes the numbers
     its sentences state.
     """
-    parts = {k: getattr(results, k) for k in ("noise", "trajectories", "frames", "demo",
-                                              "demo_failure")}
+    examples = {k: getattr(results, k) for k in ("trajectories", "frames", "demo", "demo_failure")}
     cap = {"capacity": results.capacity, "weights": results.weights}
     _write_tables(out, results, version=version, quick=quick)
-    _draw(out, _noise_figures(parts) + _capacity_figures(cap), results.frames, dpi, progress)
+    _draw(out, _noise_jobs(results.noise, dpi) + _capacity_jobs(cap, dpi)
+          + _example_jobs(examples, dpi), progress)
     _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t_start, lanes=1,
                     version=version, attribution_text=attribution_text)
 
@@ -293,47 +306,66 @@ def _seed_rows(df):
     return df[(df["mode"] == "steps") & df["inhibitory_mode"].isin(["none", "rows"])]
 
 
-# no bbox_inches="tight" in the figures below: it draws every figure twice, and the
-# figures' fixed margins (constrained layout for the recall demo) already fit their canvas
-def _noise_figures(part):
-    """(make, file name) for the figures of the noise half of the results."""
-    from .plotting import plot_noise_robustness, plot_phase_space, plot_recall_demo, plot_trajectories
+def _png(make, dpi):
+    """A job writing the figure ``make()`` returns as a PNG (see :mod:`hopfield_edu._figures`)."""
+    from ._figures import save_png
 
-    noise = part["noise"]
+    return lambda path: save_png(make(), path, dpi)
+
+
+def _noise_jobs(noise, dpi):
+    """(file name, write(path)) for the figures of Experiments 1-2."""
+    from .plotting import plot_noise_robustness, plot_phase_space
+
     seed_noise = _seed_rows(noise)
-    demos = [d for d in (part["demo"], part["demo_failure"]) if d is not None]
     return [
-        (lambda: plot_noise_robustness(seed_noise), "noise_robustness_plot.png"),
-        (lambda: plot_noise_robustness(noise), "noise_robustness_variants.png"),
-        (lambda: plot_phase_space(seed_noise), "phase_space_complexity_centroids.png"),
-        (lambda: plot_phase_space(noise), "phase_space_variants.png"),
-        (lambda: plot_trajectories(part["trajectories"]), "state_space_trajectory.png"),
-        (lambda: plot_recall_demo(demos), "recall_demo.png"),
+        ("noise_robustness_plot.png", _png(lambda: plot_noise_robustness(seed_noise), dpi)),
+        ("noise_robustness_variants.png", _png(lambda: plot_noise_robustness(noise), dpi)),
+        ("phase_space_complexity_centroids.png", _png(lambda: plot_phase_space(seed_noise), dpi)),
+        ("phase_space_variants.png", _png(lambda: plot_phase_space(noise), dpi)),
     ]
 
 
-def _capacity_figures(part):
-    """(make, file name) for the figures of the capacity half."""
+def _capacity_jobs(part, dpi):
+    """(file name, write(path)) for the figures of Experiment 3 and the weight matrices."""
     from .plotting import plot_capacity, plot_weight_matrices
 
     cap = part["capacity"]
     return [
-        (lambda: plot_capacity(_seed_rows(cap)), "memory_capacity_plot.png"),
-        (lambda: plot_capacity(cap), "memory_capacity_variants.png"),
-        (lambda: plot_weight_matrices(part["weights"]), "weight_matrices.png"),
+        ("memory_capacity_plot.png", _png(lambda: plot_capacity(_seed_rows(cap)), dpi)),
+        ("memory_capacity_variants.png", _png(lambda: plot_capacity(cap), dpi)),
+        ("weight_matrices.png", _png(lambda: plot_weight_matrices(part["weights"]), dpi)),
     ]
 
 
-def _draw(out, jobs, frames, dpi, progress):
-    """Write the PNGs of ``jobs`` and the GIFs of ``frames`` into ``out``."""
+def _example_jobs(examples, dpi):
+    """(file name, write(path)) for the trajectories, the recall demo and the two GIFs."""
+    from .animation import save_recall_gif
+    from .plotting import plot_recall_demo, plot_trajectories
+
+    demos = [d for d in (examples["demo"], examples["demo_failure"]) if d is not None]
+    gifs = [(name, lambda path, fr=fr: save_recall_gif(fr, path, fps=20))  # Pillow: 0.1 s each
+            for fr, name in zip(examples["frames"], GIF_NAMES)]
+    return [
+        ("state_space_trajectory.png", _png(lambda: plot_trajectories(examples["trajectories"]), dpi)),
+        ("recall_demo.png", _png(lambda: plot_recall_demo(demos), dpi)),
+    ] + gifs
+
+
+def _draw(out, jobs, progress, shared=(), claims=None):
+    """Write every job of ``jobs`` into ``out``, then the ``shared`` jobs this process claims.
+
+    ``claims`` (a :class:`~hopfield_edu._lanes.SharedCounter` both processes hold) hands
+    out each shared job once; the lane that finishes its own jobs first takes more of them.
+    """
     from tqdm.auto import tqdm
 
-    from ._figures import save_figures
-    from .animation import save_recall_gif
-
-    with tqdm(total=len(jobs) + len(frames), desc="figures", disable=not progress,
+    with tqdm(total=len(jobs) + len(shared), desc="figures", disable=not progress,
               leave=False) as bar:
-        save_figures(jobs, out, dpi, bar=bar)
-        for fr, name in zip(frames, GIF_NAMES):
-            save_recall_gif(fr, out / name, fps=20)  # Pillow, from the arrays: 0.1 s, not 4 s
+        for name, write in jobs:
+            write(out / name)
+            bar.update()
+        while claims is not None and (i := claims.take()) < len(shared):
+            name, write = shared[i]
+            write(out / name)
             bar.update()

@@ -123,7 +123,15 @@ def test_trajectories_weights_and_demo(results):
     fig = P.plot_trajectories(results.trajectories[:2])
     assert len(fig.axes) == 2
     lc = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)][0]
-    assert len(lc.get_segments()) == len(results.trajectories[0].overlaps) - 1
+    # one segment per step that moved the state (a step without a flip draws nothing),
+    # coloured by its step number on the scale of all the steps
+    xy = np.asarray(results.trajectories[0].overlaps, dtype=float)
+    moves = [k for k in range(len(xy) - 1) if tuple(xy[k]) != tuple(xy[k + 1])]
+    assert 0 < len(moves) < len(xy) - 1
+    assert list(lc.get_array()) == moves
+    assert lc.get_clim() == (0, len(xy) - 2)
+    for seg, k in zip(lc.get_segments(), moves):
+        np.testing.assert_array_equal(seg, xy[k:k + 2])
 
     fig = P.plot_weight_matrices(results.weights)
     images = [im for ax in fig.axes for im in ax.get_images()]

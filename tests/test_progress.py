@@ -70,3 +70,37 @@ physics.mixture_stability(40, [0.1], trials=2, seed=1, n_jobs=1, progress=False)
     assert "compiling Numba kernels" in proc.stderr
     assert "capacity trials" in proc.stderr and "0/3" in proc.stderr
     assert "mixture trials" not in proc.stderr
+
+
+def test_warm_up_in_two_processes_compiles_hebb_run_in_the_child(tmp_path):
+    # an empty Numba cache: the child compiles hebb_run and writes it to the cache, this
+    # process compiles the others and then loads hebb_run from the cache
+    code = _SIGNATURES + '''
+import json, os
+from numba.core import event
+compiled = []
+class Listener(event.Listener):
+    def on_start(self, ev): pass
+    def on_end(self, ev): compiled.append((os.getpid(), ev.data["dispatcher"].py_func.__name__))
+event.register("numba:compile", Listener())
+from hopfield_edu import warmup, _kernels
+assert not warmup._cached(_kernels.hebb_run)
+warmup.warm_up(processes=2)
+here = sorted({name for pid, name in compiled if pid == os.getpid()})
+assert warmup._cached(_kernels.hebb_run)
+before = signatures()
+from hopfield_edu import experiments as ex
+cfg = ex.CONFIG.replace(NUM_RUNS_PER_CONDITION=1, NOISE_LEVELS_EXP1=(0.1,))
+ex.run_all(cfg, animation_steps=40, record_every=20, progress=False)
+print(json.dumps([here, before, signatures()]))
+'''
+    import os
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    here, before, after = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "hebb_steps_fast" in here and "hebb_run" not in here, here
+    assert before["hopfield_edu._kernels.hebb_run"], "hebb_run was not loaded here"
+    assert before == after  # nothing compiled after the warm-up
