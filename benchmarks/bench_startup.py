@@ -5,7 +5,10 @@ speed work) into a temporary folder; each measurement runs the old and the new t
 fresh subprocesses, alternating, with ``PYTHONPATH`` pointing at the tree (it wins over
 an editable install). Reported: the median wall time and the median CPU time (user + sys
 of the child, including a forked child's) of ``--repeat`` runs, and their ratios old / new.
-On a busy machine trust the CPU columns more than the wall ones.
+The new ``reproduce`` runs in two processes by default (``--jobs 2`` on Linux): its wall
+time is what a user waits, its CPU time the work done on both cores; the ``--jobs 1`` rows
+show it in one process. Measure on an otherwise idle machine: with the second core busy
+the two-process rows lose their advantage.
 
 - ``import hopfield_edu``; ``hopfield-edu --help`` (``python -m hopfield_edu.cli --help``).
 - One capacity trial at N = 8000, alpha = 0.14 (M = 1120): CPU time in-process, median of 5
@@ -13,9 +16,11 @@ On a busy machine trust the CPU columns more than the wall ones.
   median of 3 alternating processes per tree.
 - ``hopfield-edu reproduce --out DIR [--quick] --no-progress``, warm (each tree's Numba
   cache filled by an untimed run) and cold (an empty ``NUMBA_CACHE_DIR``: every kernel
-  compiles). Afterwards the CSV tables of old and new are compared byte for byte.
+  compiles); old, new and new ``--jobs 1`` alternate, ``--repeat-reproduce`` runs each
+  (median shown). Afterwards the CSV tables of old and new are compared byte for byte,
+  and every file of new ``--jobs 1`` with new's default but ``report.md`` (timings).
 
-    python benchmarks/bench_startup.py                 # ~3-4 min on 2 cores
+    python benchmarks/bench_startup.py                 # ~8 min on 2 cores
     python benchmarks/bench_startup.py --quick         # no full (20-run) reproduce
     python benchmarks/bench_startup.py --base 542802d --repeat 5
 
@@ -104,8 +109,8 @@ def _shared_columns(old_csv, new_csv):
             f"{len(added)} columns added")
 
 
-def _reproduce(tree, out, quick, cache=None):
-    args = ["-m", "hopfield_edu.cli", "reproduce", "--out", str(out), "--no-progress"]
+def _reproduce(tree, out, quick, cache=None, extra=()):
+    args = ["-m", "hopfield_edu.cli", "reproduce", "--out", str(out), "--no-progress", *extra]
     return tree.run(args + (["--quick"] if quick else []), cache)
 
 
@@ -113,6 +118,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", default=BASE, help=f"git revision of the old package (default {BASE})")
     ap.add_argument("--repeat", type=int, default=5, help="runs of the short measurements (default 5)")
+    ap.add_argument("--repeat-reproduce", type=int, default=3,
+                    help="runs of each reproduce row, per tree (default 3; the median is shown)")
     ap.add_argument("--quick", action="store_true", help="skip the full 20-run reproduce")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as work:
@@ -146,19 +153,24 @@ def main(argv=None):
         modes = [("--quick", True)] + ([] if args.quick else [("full (20 runs)", False)])
         for label, quick in modes:
             for state in ("warm", "cold"):
-                res = {}
-                for tree in (old, new):
-                    out = work / f"{tree.name}-{state}-{int(quick)}"
-                    cache = work / f"cold-{tree.name}-{int(quick)}" if state == "cold" else None
-                    res[tree.name] = [_reproduce(tree, out, quick, cache)[:2]]
+                res = {"old": [], "new": [], "new1": []}
+                for k in range(args.repeat_reproduce):  # alternating old, new, new --jobs 1
+                    for tree, key, extra in ((old, "old", []), (new, "new", []), (new, "new1", ["--jobs", "1"])):
+                        out = work / f"{key}-{state}-{int(quick)}-{k}"
+                        cache = work / f"cold-{key}-{int(quick)}-{k}" if state == "cold" else None
+                        res[key].append(_reproduce(tree, out, quick, cache, extra)[:2])
                 _row(f"`reproduce {label}`, {state} Numba cache", res["old"], res["new"])
+                _row(f"`reproduce {label} --jobs 1`, {state} Numba cache", res["old"], res["new1"])
         print()
         for label, quick in modes:
-            a, b = work / f"old-warm-{int(quick)}", work / f"new-warm-{int(quick)}"
+            a, b = work / f"old-warm-{int(quick)}-0", work / f"new-warm-{int(quick)}-0"
             for name in ("noise_robustness.csv", "capacity.csv", "centroids.csv"):
                 same = filecmp.cmp(a / name, b / name, shallow=False)
                 print(f"{label}: {name} old == new: {same}" + ("" if same else f" ({_shared_columns(a / name, b / name)})"))
-            c = work / f"new-cold-{int(quick)}"
+            c = work / f"new-cold-{int(quick)}-0"
+            one = work / f"new1-warm-{int(quick)}-0"
+            print(f"{label}: --jobs 1 == default (two processes), every file but report.md: "
+                  f"{all(filecmp.cmp(b / p.name, one / p.name, shallow=False) for p in b.iterdir() if p.name != 'report.md')}")
             print(f"{label}: new warm == new cold (same seed): "
                   f"{all(filecmp.cmp(b / n, c / n, shallow=False) for n in ('noise_robustness.csv', 'capacity.csv'))}")
             for name in ("recall_animation_standard.gif",):

@@ -78,3 +78,15 @@ def test_demo_writes_a_png(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "overlap before" in proc.stdout
+
+
+def test_the_program_ends_at_once_after_reproduce_with_its_exit_code_and_output(tmp_path):
+    # entry() ends the process with os._exit after reproduce: the exit code and everything
+    # printed must still come out
+    (tmp_path / "mine.txt").write_text("keep")
+    proc = subprocess.run([sys.executable, "-m", "hopfield_edu.cli", "reproduce", "--out", str(tmp_path),
+                           "--quick", "--no-progress"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"hopfield-edu reproduce: error: argument --out: {tmp_path} is not empty")
+    assert (tmp_path / "mine.txt").read_text() == "keep"
