@@ -134,20 +134,35 @@ def _hebb_energy_numerator(m, mt, inh_mode):
     return q
 
 
+def hebb_run_buffers(n, m_pat, schedule, max_steps, max_sweeps, n_sequence, record_energy,
+                     record_overlaps, record_every):
+    """The work arrays of :func:`hebb_run` (in Python: allocating them inside the kernel
+    made it compile a second slower), in its argument order from ``m`` to ``perm``."""
+    if schedule == SCHEDULE_STEPS:
+        cap = n_sequence if n_sequence > 0 else max_steps
+    else:
+        cap = max_sweeps * n
+    n_snap = (cap // record_every + 1) if record_every > 0 else 0
+    return (np.zeros(m_pat, dtype=np.int64), np.zeros(m_pat, dtype=np.int64),
+            np.empty(cap if record_energy else 0, dtype=np.float64),
+            np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64),
+            np.empty((n_snap, n), dtype=np.int8), np.arange(n))
+
+
 @njit(cache=True)
 def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
-             temperature, rng, sequence, record_energy, record_overlaps, record_every):
+             temperature, rng, sequence, record_energy, record_overlaps, record_every,
+             m, mt, energies, overlaps, snapshots, perm):
     """Asynchronous (T = 0 or Glauber) dynamics with Hebbian weights.
 
     ``state`` (int8) is modified in place; ``rng`` is a SplitMix64 state
-    (see :mod:`hopfield_edu._rng`). Returns
+    (see :mod:`hopfield_edu._rng`). ``m`` to ``perm`` are the work arrays of
+    :func:`hebb_run_buffers` (``m`` and ``mt`` zeros, ``perm`` = 0..N-1). Returns
     ``(steps, sweeps, converged, flips, energies, overlaps, snapshots, e0)``;
     ``overlaps`` and ``snapshots`` include the initial state as row 0.
     """
     n, m_pat = xiT.shape
     inh = inh_mode != INH_NONE
-    m = np.zeros(m_pat, dtype=np.int64)
-    mt = np.zeros(m_pat, dtype=np.int64)
     for j in range(n):
         sj = np.int64(state[j])
         for mu in range(m_pat):
@@ -171,20 +186,15 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
         cap = sequence.shape[0] if use_seq else max_steps
     else:
         cap = max_sweeps * n
-    energies = np.empty(cap if record_energy else 0, dtype=np.float64)
-    overlaps = np.empty((cap + 1 if record_overlaps else 0, m_pat), dtype=np.int64)
     if record_overlaps:
         for mu in range(m_pat):
             overlaps[0, mu] = m[mu]
-    n_snap = (cap // record_every + 1) if record_every > 0 else 0
-    snapshots = np.empty((n_snap, n), dtype=np.int8)
     if record_every > 0:
         for j in range(n):
             snapshots[0, j] = state[j]
     snap_i = 1
     glauber = temperature > 0
     beta2 = 2.0 / (scale * temperature) if glauber else 0.0
-    perm = np.arange(n)
     flips_at_sweep_start = 0
     step = 0
     sweeps = 0
@@ -254,8 +264,7 @@ def hebb_run(xiT, d, inh_mode, scale, state, schedule, max_steps, max_sweeps,
                 break
     if schedule == SCHEDULE_STEPS:
         sweeps = step // n
-    return (step, sweeps, converged, flips, energies[:step] if record_energy else energies,
-            overlaps[:step + 1] if record_overlaps else overlaps, snapshots[:snap_i], e0)
+    return step, sweeps, converged, flips, snap_i, e0
 
 
 @njit(cache=True)

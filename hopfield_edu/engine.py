@@ -413,10 +413,15 @@ class HopfieldNetwork:
                                 steps=max_steps, sweeps=max_steps // self.N, converged=False,
                                 flips=int(flips), mode=mode, temperature=temperature)
         if self._xi is not None:
-            steps, sweeps, conv, flips, en, ov, snaps, e0 = K.hebb_run(
+            work = K.hebb_run_buffers(self.N, self._xiT.shape[1], schedule, max_steps, max_sweeps,
+                                      seq.shape[0], record_energy, record_overlaps, record_every)
+            steps, sweeps, conv, flips, n_snaps, e0 = K.hebb_run(
                 self._xiT, self._signs, self._inh_code, self._scale, state, schedule,
                 max_steps, max_sweeps, temperature, draw_seed(gen), seq, bool(record_energy),
-                bool(record_overlaps), record_every)
+                bool(record_overlaps), record_every, *work)
+            en, ov, snaps = work[2], work[3], work[4][:n_snaps]
+            en = en[:steps] if record_energy else en
+            ov = ov[:steps + 1] if record_overlaps else ov
         else:
             steps, sweeps, conv, flips, en, snaps, e0 = K.dense_run(
                 self._dense, self._theta, self._symmetric, state, schedule, max_steps,

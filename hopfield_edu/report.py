@@ -205,8 +205,11 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
     )
 
     root = _root(cfg.SEED)
+    parallel = jobs >= 2 and can_fork()
+    if parallel:  # first: on a cold cache the largest kernel then compiles in a second process
+        _load_before_fork(progress)
     examples = run_examples(cfg, root, animation_steps=800, record_every=record_every)
-    if jobs < 2 or not can_fork():
+    if not parallel:
         noise = run_noise_robustness(cfg, seed=root, progress=progress)
         cap = run_capacity_part(cfg, root, progress=progress)
         t_compute = time.perf_counter() - t0
@@ -214,7 +217,6 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
         _draw(out, _noise_jobs(noise, dpi) + _capacity_jobs(cap, dpi) + _example_jobs(examples, dpi),
               progress)
         return ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, **cap, **examples), t_compute, 1
-    _load_before_fork(progress)  # both processes start with the imports and kernels loaded
     out.mkdir(parents=True, exist_ok=True)
     shared = _example_jobs(examples, dpi)
     claims = SharedCounter()  # which of the shared jobs is taken: each is drawn once
@@ -243,7 +245,10 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
 
 
 def _load_before_fork(progress):
-    """Import the drawing modules and load the Numba kernels once, before the fork."""
+    """Import the drawing modules and load the Numba kernels once, before the fork.
+
+    Both processes then start with them loaded: the work is split, not repeated.
+    """
     from . import _figures, animation, plotting  # noqa: F401
     from ._progress import COMPILING
     from .warmup import is_warm, warm_up
