@@ -117,7 +117,9 @@ def _permutation_student():
         rng = np.random.default_rng(rng)
         s = np.array(state, copy=True)
         i = rng.permutation(len(state))[0]
-        h = weights[i] @ state - (0 if theta is None else theta[i])
+        # the field summed left to right in Python floats: the same rounding on every
+        # machine (a BLAS dot sums in an order that depends on the CPU, and so do its ties)
+        h = sum(float(w) * float(x) for w, x in zip(weights[i], state)) - (0 if theta is None else theta[i])
         s[i] = 1 if h >= 0 else -1
         return s
 
