@@ -7,10 +7,11 @@ so the child starts with everything loaded (no second import, no second kernel l
 and the halves run on two cores. The child's result comes back pickled through a pipe;
 an exception in the child is raised here, with the child's traceback as its message.
 
-Forking is used only where it is the platform's default start method (Linux): a spawned
-child would import and load everything again, and macOS's fork is unsafe with some
-system libraries. Elsewhere, and with ``parallel=False``, the lanes run one after the
-other in this process, with the same results.
+Forking is used only on Linux: a spawned child would import and load everything again,
+and macOS's fork is unsafe with some system libraries. Elsewhere, and with
+``parallel=False``, the lanes run one after the other in this process, with the same
+results. The child shows no progress bars (two processes writing to one terminal would
+garble them) and ends with :func:`os._exit`, as :mod:`multiprocessing` children do.
 """
 from __future__ import annotations
 
