@@ -147,8 +147,11 @@ def entry():
         import os
 
         atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (``| head``) or a closed stream
+                pass
         os._exit(code)
     sys.exit(code)
 
