@@ -256,9 +256,7 @@ def _load_before_fork(progress):
     if not is_warm():
         from tqdm.auto import tqdm
 
-        with tqdm(total=0, desc="kernels", disable=not progress, leave=False,
-                  bar_format="{desc}: {postfix}") as bar:
-            bar.set_postfix_str(COMPILING, refresh=True)
+        with tqdm(total=0, desc=COMPILING, disable=not progress, leave=False, bar_format="{desc}"):
             warm_up(processes=2)  # on a cold cache the largest kernel compiles in a second process
 
 
