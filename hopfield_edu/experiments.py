@@ -83,7 +83,6 @@ __all__ = [
     "recall_demo",
     "run_all",
     "run_examples",
-    "run_capacity_part",
     "accuracy_by_noise",
     "phase_space_centroids",
     "capacity_summary",
@@ -870,8 +869,8 @@ def run_all(config=None, *, seed=None, animation_steps=800, record_every=5,
     seed = cfg.SEED if seed is None else seed
     root = _root(seed)  # one root, so a Generator seed is consumed once
     noise = run_noise_robustness(cfg, seed=root, progress=progress)
-    return ExperimentResults(config=cfg, seed=seed, noise=noise,
-                             **run_capacity_part(cfg, root, progress=progress),
+    capacity = run_capacity(cfg, seed=root, progress=progress)
+    return ExperimentResults(config=cfg, seed=seed, noise=noise, capacity=capacity,
                              **run_examples(cfg, root, animation_steps=animation_steps,
                                             record_every=record_every))
 
@@ -883,12 +882,13 @@ def _fractions(cfg):
 
 
 def run_examples(cfg, root, *, animation_steps=800, record_every=5) -> dict:
-    """The single recalls of :func:`run_all`: trajectories, animations and the two demos.
+    """The single runs of :func:`run_all`: trajectories, animations, the two demos and the
+    weight matrices (milliseconds in all).
 
     ``root`` is :func:`run_all`'s root SeedSequence. Every experiment draws from its own
-    child stream of it, so this, :func:`run_noise_robustness` and
-    :func:`run_capacity_part` give the same numbers in any order, or in two processes at
-    once. Returns the matching fields of :class:`ExperimentResults`.
+    child stream of it, so this, :func:`run_noise_robustness` and :func:`run_capacity`
+    give the same numbers in any order, or in two processes at once. Returns the matching
+    fields of :class:`ExperimentResults`.
     """
     inhibitory = _fractions(cfg)[1:]
     trajectories = [run_trajectory(cfg, inhibitory_fraction=f, inhibitory_mode=m, seed=root)
@@ -896,14 +896,8 @@ def run_examples(cfg, root, *, animation_steps=800, record_every=5) -> dict:
                                                       for m in cfg.INHIBITORY_MODES])]
     frames = [recall_frames(cfg, inhibitory_fraction=f, steps=animation_steps,
                             record_every=record_every, seed=root) for f in _fractions(cfg)]
-    return {"trajectories": trajectories, "frames": frames,
-            "demo": recall_demo(cfg, seed=root, **DEMO_RECALL),
-            "demo_failure": recall_demo(cfg, seed=root, **DEMO_FAILURE)}
-
-
-def run_capacity_part(cfg, root, *, progress=True) -> dict:
-    """Experiment 3 and the weight matrices, as in :func:`run_all` (see :func:`run_examples`)."""
-    capacity = run_capacity(cfg, seed=root, progress=progress)
     weights = weight_matrices(cfg.replace(INHIBITORY_FRACTIONS_TO_TEST=tuple(_fractions(cfg))),
                               inhibitory_modes=cfg.INHIBITORY_MODES, seed=root)
-    return {"capacity": capacity, "weights": weights}
+    return {"trajectories": trajectories, "frames": frames, "weights": weights,
+            "demo": recall_demo(cfg, seed=root, **DEMO_RECALL),
+            "demo_failure": recall_demo(cfg, seed=root, **DEMO_FAILURE)}

@@ -189,20 +189,14 @@ def _version():
 def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every):
     """Run the experiments and draw every figure; returns (results, compute seconds, processes).
 
-    With two lanes the single recalls (trajectories, animations, demos: milliseconds) run
+    With two lanes the single runs (trajectories, animations, demos, weights: milliseconds) run
     first; then a forked child runs Experiment 3 and draws its figures while this process
     runs Experiments 1-2 and draws theirs, and whichever lane is done first takes the
     remaining figures one by one. Every experiment draws from its own child stream of the
     root seed, so the numbers are the same as with one lane (tested).
     """
     from ._lanes import SharedCounter, can_fork, run_two
-    from .experiments import (
-        ExperimentResults,
-        _root,
-        run_capacity_part,
-        run_examples,
-        run_noise_robustness,
-    )
+    from .experiments import ExperimentResults, _root, run_capacity, run_examples, run_noise_robustness
 
     root = _root(cfg.SEED)
     parallel = jobs >= 2 and can_fork()
@@ -211,18 +205,19 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
     examples = run_examples(cfg, root, animation_steps=800, record_every=record_every)
     if not parallel:
         noise = run_noise_robustness(cfg, seed=root, progress=progress)
-        cap = run_capacity_part(cfg, root, progress=progress)
+        cap = run_capacity(cfg, seed=root, progress=progress)
         t_compute = time.perf_counter() - t0
         out.mkdir(parents=True, exist_ok=True)
         _draw(out, _noise_jobs(noise, dpi) + _capacity_jobs(cap, dpi) + _example_jobs(examples, dpi),
               progress)
-        return ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, **cap, **examples), t_compute, 1
+        return (ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, capacity=cap, **examples),
+                t_compute, 1)
     out.mkdir(parents=True, exist_ok=True)
     shared = _example_jobs(examples, dpi)
     claims = SharedCounter()  # which of the shared jobs is taken: each is drawn once
 
     def capacity_lane():  # in the child: no progress bars (they would garble the terminal)
-        cap = run_capacity_part(cfg, root, progress=False)
+        cap = run_capacity(cfg, seed=root, progress=False)
         done = time.perf_counter()  # CLOCK_MONOTONIC: comparable across the two processes
         _draw(out, _capacity_jobs(cap, dpi), False, shared, claims)
         return cap, done
@@ -240,7 +235,7 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
         (noise, t_noise), (cap, t_cap) = run_two(noise_lane, capacity_lane)
     finally:
         gc.unfreeze()
-    results = ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, **cap, **examples)
+    results = ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, capacity=cap, **examples)
     return results, max(t_noise, t_cap) - t0, 2
 
 
@@ -271,10 +266,10 @@ def write_report(out: Path, results, *, dpi, quick, version, attribution_text=No
     sections of :mod:`hopfield_edu.readings`, each of which computes the numbers
     its sentences state.
     """
-    examples = {k: getattr(results, k) for k in ("trajectories", "frames", "demo", "demo_failure")}
-    cap = {"capacity": results.capacity, "weights": results.weights}
+    examples = {k: getattr(results, k)
+                for k in ("trajectories", "frames", "demo", "demo_failure", "weights")}
     _write_tables(out, results, version=version, quick=quick)
-    _draw(out, _noise_jobs(results.noise, dpi) + _capacity_jobs(cap, dpi)
+    _draw(out, _noise_jobs(results.noise, dpi) + _capacity_jobs(results.capacity, dpi)
           + _example_jobs(examples, dpi), progress)
     _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t_start, lanes=1,
                     version=version, attribution_text=attribution_text)
@@ -336,28 +331,27 @@ def _noise_jobs(noise, dpi):
     ]
 
 
-def _capacity_jobs(part, dpi):
-    """(file name, write(path)) for the figures of Experiment 3 and the weight matrices."""
-    from .plotting import plot_capacity, plot_weight_matrices
+def _capacity_jobs(cap, dpi):
+    """(file name, write(path)) for the figures of Experiment 3."""
+    from .plotting import plot_capacity
 
-    cap = part["capacity"]
     return [
         ("memory_capacity_plot.png", _png(lambda: plot_capacity(_seed_rows(cap)), dpi)),
         ("memory_capacity_variants.png", _png(lambda: plot_capacity(cap), dpi)),
-        ("weight_matrices.png", _png(lambda: plot_weight_matrices(part["weights"]), dpi)),
     ]
 
 
 def _example_jobs(examples, dpi):
-    """(file name, write(path)) for the trajectories, the recall demo and the two GIFs."""
+    """(file name, write(path)) for the trajectories, the weights, the recall demo and the GIFs."""
     from .animation import save_recall_gif
-    from .plotting import plot_recall_demo, plot_trajectories
+    from .plotting import plot_recall_demo, plot_trajectories, plot_weight_matrices
 
     demos = [d for d in (examples["demo"], examples["demo_failure"]) if d is not None]
     gifs = [(name, lambda path, fr=fr: save_recall_gif(fr, path, fps=20))  # Pillow: 0.1 s each
             for fr, name in zip(examples["frames"], GIF_NAMES)]
     return [
         ("state_space_trajectory.png", _png(lambda: plot_trajectories(examples["trajectories"]), dpi)),
+        ("weight_matrices.png", _png(lambda: plot_weight_matrices(examples["weights"]), dpi)),
         ("recall_demo.png", _png(lambda: plot_recall_demo(demos), dpi)),
     ] + gifs
 
