@@ -15,15 +15,55 @@ garble them) and ends with :func:`os._exit`, as :mod:`multiprocessing` children 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
+from contextlib import contextmanager
 
-__all__ = ["SharedCounter", "can_fork", "run_two"]
+__all__ = ["SharedCounter", "can_fork", "collector_paused", "run_two"]
 
 
 def can_fork() -> bool:
     """Whether :func:`run_two` can run its second lane in a forked child here."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def collector_paused():
+    """Keep Python's cyclic garbage collector off while long-lived objects are made.
+
+    Importing pandas, matplotlib and Numba and loading the kernels makes several hundred
+    thousand objects that live until the program ends, and every automatic collection on
+    the way scans the ones made so far again: about 0.1 s of ``reproduce --quick``
+    (docs/benchmarks.md). Inside the block the collector is off. The block gets a
+    function to call once those objects exist: it moves them to the permanent generation
+    (:func:`gc.freeze`: no later collection scans them, here or in a forked child, whose
+    memory pages a scan would otherwise copy) and turns the collector back on. This is
+    the order the :mod:`gc` documentation recommends before a fork: disable early,
+    freeze just before forking, enable again. On leaving, the frozen objects are
+    unfrozen and the collector is on or off as it was before.
+    """
+    was_enabled = gc.isenabled()
+    frozen = False
+
+    def loaded():
+        nonlocal frozen
+        if not frozen:
+            gc.freeze()
+            frozen = True
+        if was_enabled:
+            gc.enable()
+
+    gc.disable()
+    try:
+        yield loaded
+    finally:
+        if frozen:
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 class SharedCounter:

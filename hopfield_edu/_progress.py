@@ -2,14 +2,23 @@
 
 The first recall in a process compiles (or loads) the Numba kernels: several seconds on
 a cold cache, during which a plain tqdm bar extrapolates an ETA of hours from one slow
-step. :func:`progress_bar` shows a "compiling Numba kernels" phase first
-(:func:`hopfield_edu.warmup.warm_up`) and restarts the bar's clock after it.
+step. :func:`progress_bar` shows a "compiling Numba kernels" phase first (or, with the
+kernels in the cache, "loading": :func:`hopfield_edu.warmup.warm_up`) and restarts the
+bar's clock after it.
 """
 from __future__ import annotations
 
-__all__ = ["progress_bar", "parallel_map"]
+__all__ = ["progress_bar", "parallel_map", "warm_up_note"]
 
 COMPILING = "compiling Numba kernels (first run only)"
+LOADING = "loading the compiled Numba kernels"
+
+
+def warm_up_note() -> str:
+    """What the warm-up is about to do: compile the kernels, or load them from the cache."""
+    from .warmup import needs_compiling
+
+    return COMPILING if needs_compiling() else LOADING
 
 
 def progress_bar(total, desc, enabled=True):
@@ -24,7 +33,7 @@ def progress_bar(total, desc, enabled=True):
 
     bar = tqdm(total=total, desc=desc, disable=not enabled, leave=False)
     if enabled and not is_warm():
-        bar.set_postfix_str(COMPILING, refresh=True)
+        bar.set_postfix_str(warm_up_note(), refresh=True)
         warm_up()
         bar.set_postfix_str("", refresh=False)
         bar.reset(total=total)  # the rate and ETA count from here, not from the compilation

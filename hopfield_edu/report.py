@@ -18,12 +18,10 @@ From Python: :func:`reproduce`.
 """
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import time
 from pathlib import Path
-
 
 from ._cli_args import fail, nonneg_int, pos_int, writable_folder
 
@@ -159,24 +157,28 @@ def reproduce(out, *, runs=None, quick=False, seed=0, force=False, dpi=None, pro
         ``out`` is a file, or a non-empty folder without ``force`` — checked
         before any computation.
     """
-    from .experiments import CONFIG
+    from ._lanes import collector_paused
 
     out = Path(out)
     _check_out(out, force)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     t0 = time.perf_counter()
-    cfg = CONFIG
-    if quick:
-        cfg = cfg.replace(NUM_RUNS_PER_CONDITION=3)
-    if runs is not None:
-        cfg = cfg.replace(NUM_RUNS_PER_CONDITION=runs)
-    cfg = cfg.replace(SEED=seed)
     opts = {"dpi": dpi or (100 if quick else 150), "quick": quick, "progress": progress,
             "record_every": 20 if quick else 5}
-    results, t_compute, lanes = _compute_and_draw(out, cfg, jobs=jobs, t0=t0, **opts)
-    _write_tables(out, results, version=_version(), quick=quick)
-    _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t0, lanes=lanes)
+    with collector_paused() as loaded:  # the imports below make objects that live to the end
+        from .experiments import CONFIG
+
+        cfg = CONFIG
+        if quick:
+            cfg = cfg.replace(NUM_RUNS_PER_CONDITION=3)
+        if runs is not None:
+            cfg = cfg.replace(NUM_RUNS_PER_CONDITION=runs)
+        cfg = cfg.replace(SEED=seed)
+        results, t_compute, lanes = _compute_and_draw(out, cfg, jobs=jobs, t0=t0, loaded=loaded,
+                                                      **opts)
+        _write_tables(out, results, version=_version(), quick=quick)
+        _write_markdown(out, results, quick=quick, t_compute=t_compute, t_start=t0, lanes=lanes)
     return out / "report.md"
 
 
@@ -186,23 +188,26 @@ def _version():
     return __version__
 
 
-def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every):
+def _compute_and_draw(out, cfg, *, jobs, t0, loaded, dpi, quick, progress, record_every):
     """Run the experiments and draw every figure; returns (results, compute seconds, processes).
 
-    With two lanes the single runs (trajectories, animations, demos, weights: milliseconds) run
-    first; then a forked child runs Experiment 3 and draws its figures while this process
-    runs Experiments 1-2 and draws theirs, and whichever lane is done first takes the
-    remaining figures one by one. Every experiment draws from its own child stream of the
-    root seed, so the numbers are the same as with one lane (tested).
+    The drawing modules and the Numba kernels are loaded first, and the single runs
+    (trajectories, animations, demos, weights: milliseconds) run; then ``loaded()``
+    (:func:`hopfield_edu._lanes.collector_paused`) freezes everything made so far. With
+    two lanes a forked child then runs Experiment 3 and draws its figures while this
+    process runs Experiments 1-2 and draws theirs, and whichever lane is done first
+    takes the remaining figures one by one. Every experiment draws from its own child
+    stream of the root seed, so the numbers are the same as with one lane (tested).
     """
     from ._lanes import SharedCounter, can_fork, run_two
     from .experiments import ExperimentResults, _root, run_capacity, run_examples, run_noise_robustness
 
     root = _root(cfg.SEED)
     parallel = jobs >= 2 and can_fork()
-    if parallel:  # first: on a cold cache the largest kernel then compiles in a second process
-        _load_before_fork(progress)
+    # first: on a cold cache with two lanes the largest kernel then compiles in a second process
+    _load_drawing_and_kernels(progress, processes=2 if parallel else 1)
     examples = run_examples(cfg, root, animation_steps=800, record_every=record_every)
+    loaded()
     if not parallel:
         noise = run_noise_robustness(cfg, seed=root, progress=progress)
         cap = run_capacity(cfg, seed=root, progress=progress)
@@ -228,31 +233,27 @@ def _compute_and_draw(out, cfg, *, jobs, t0, dpi, quick, progress, record_every)
         _draw(out, _noise_jobs(noise, dpi), progress, shared, claims)
         return noise, done
 
-    # The objects alive now (modules, kernels: ~200,000) are never garbage, so keep the
-    # collector from scanning them again in either lane (a full collection costs ~0.1 s)
-    gc.freeze()
-    try:
-        (noise, t_noise), (cap, t_cap) = run_two(noise_lane, capacity_lane)
-    finally:
-        gc.unfreeze()
+    (noise, t_noise), (cap, t_cap) = run_two(noise_lane, capacity_lane)
     results = ExperimentResults(config=cfg, seed=cfg.SEED, noise=noise, capacity=cap, **examples)
     return results, max(t_noise, t_cap) - t0, 2
 
 
-def _load_before_fork(progress):
-    """Import the drawing modules and load the Numba kernels once, before the fork.
+def _load_drawing_and_kernels(progress, processes):
+    """Import the drawing modules and load the Numba kernels, before any lane starts.
 
-    Both processes then start with them loaded: the work is split, not repeated.
+    With two lanes, both processes then start with them loaded: the work is split, not
+    repeated. A one-line note says whether the kernels compile (first run) or load.
     """
     from . import _figures, animation, plotting  # noqa: F401
-    from ._progress import COMPILING
+    from ._progress import warm_up_note
     from .warmup import is_warm, warm_up
 
     if not is_warm():
         from tqdm.auto import tqdm
 
-        with tqdm(total=0, desc=COMPILING, disable=not progress, leave=False, bar_format="{desc}"):
-            warm_up(processes=2)  # on a cold cache the largest kernel compiles in a second process
+        with tqdm(total=0, desc=warm_up_note(), disable=not progress, leave=False,
+                  bar_format="{desc}"):
+            warm_up(processes=processes)
 
 
 GIF_NAMES = ("recall_animation_standard.gif", "recall_animation_inhibitory.gif")

@@ -14,7 +14,7 @@ every kernel once on a tiny network, so that this cost is paid at a known moment
 """
 from __future__ import annotations
 
-__all__ = ["warm_up", "is_warm"]
+__all__ = ["warm_up", "is_warm", "needs_compiling"]
 
 _WARM = False
 
@@ -33,6 +33,19 @@ def _cached(dispatcher) -> bool:
         return bool(dispatcher._cache._cache_file._load_index())
     except Exception:  # noqa: BLE001 - a guess about internals must never break the warm-up
         return False
+
+
+def needs_compiling() -> bool:
+    """Whether :func:`warm_up` will compile: a kernel it calls has no code in the on-disk cache.
+
+    (A kernel cached for some argument types but not for the ones the warm-up uses also
+    compiles; that happens only after a change of the package's types.)
+    """
+    from . import _kernels, analysis
+
+    kernels = (_kernels.all_pm1, _kernels.hebb_run, _kernels.hebb_steps_fast,
+               analysis._merge_identical, analysis._count_matches)
+    return not all(_cached(k) for k in kernels)
 
 
 def _network_and_probe():

@@ -1,9 +1,9 @@
-"""hopfield_edu._lanes.run_two: the second lane of `reproduce` in a forked child."""
+"""hopfield_edu._lanes: the second lane of `reproduce` in a forked child, and the paused collector."""
 import os
 
 import pytest
 
-from hopfield_edu._lanes import can_fork, run_two
+from hopfield_edu._lanes import can_fork, collector_paused, run_two
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="run_two forks only on Linux; elsewhere it runs serially")
 
@@ -66,3 +66,46 @@ def test_a_failing_main_lane_stops_the_child(tmp_path):
 
     # (other tests may leave joblib's worker processes running: only ours must be gone)
     assert not [p for p in multiprocessing.active_children() if p.name == "hopfield-edu-lane"]
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_the_collector_is_off_in_the_block_and_on_again_with_what_was_made_frozen():
+    import gc
+
+    assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()
+    with collector_paused() as loaded:
+        assert not gc.isenabled()
+        kept = [_Cycle() for _ in range(1000)]  # long-lived objects, made while paused
+        loaded()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen_before + 1000
+        garbage = _Cycle()  # made after loaded(): collectable again
+        del garbage
+        assert gc.collect() >= 1
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen_before  # unfrozen on leaving
+    del kept
+
+
+def test_the_collector_is_restored_after_an_error_and_stays_off_if_it_was():
+    import gc
+
+    frozen_before = gc.get_freeze_count()
+    with pytest.raises(KeyError):
+        with collector_paused() as loaded:
+            loaded()
+            raise KeyError("x")
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_before
+    gc.disable()
+    try:
+        with collector_paused() as loaded:
+            loaded()
+            assert not gc.isenabled()  # loaded() does not turn on a collector that was off
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -49,9 +49,10 @@ print(json.dumps([before, signatures()]))
 def test_progress_bar_shows_compiling_then_restarts_its_clock():
     code = '''
 import sys, time
-from hopfield_edu._progress import progress_bar, COMPILING
-from hopfield_edu.warmup import is_warm
+from hopfield_edu._progress import progress_bar, COMPILING, LOADING
+from hopfield_edu.warmup import is_warm, needs_compiling
 assert not is_warm()
+print("NOTE:", COMPILING if needs_compiling() else LOADING, file=sys.stderr)
 t0 = time.time()
 bar = progress_bar(10, "trials", enabled=True)
 t1 = time.time()
@@ -67,7 +68,9 @@ physics.capacity_curve(40, [0.1], trials=3, seed=1, n_jobs=1)           # a bar 
 physics.mixture_stability(40, [0.1], trials=2, seed=1, n_jobs=1, progress=False)
 '''
     proc = _run(code)
-    assert "compiling Numba kernels" in proc.stderr
+    note = proc.stderr.split("NOTE: ", 1)[1].splitlines()[0]  # compiling or loading, by the cache
+    assert note in ("compiling Numba kernels (first run only)", "loading the compiled Numba kernels")
+    assert proc.stderr.count(note) >= 2  # the bar showed it
     assert "capacity trials" in proc.stderr and "0/3" in proc.stderr
     assert "mixture trials" not in proc.stderr
 
@@ -84,8 +87,11 @@ class Listener(event.Listener):
     def on_end(self, ev): compiled.append((os.getpid(), ev.data["dispatcher"].py_func.__name__))
 event.register("numba:compile", Listener())
 from hopfield_edu import warmup, _kernels
+from hopfield_edu._progress import warm_up_note
 assert not warmup._cached(_kernels.hebb_run)
+assert warmup.needs_compiling() and warm_up_note().startswith("compiling")
 warmup.warm_up(processes=2)
+assert not warmup.needs_compiling() and warm_up_note().startswith("loading")
 here = sorted({name for pid, name in compiled if pid == os.getpid()})
 assert warmup._cached(_kernels.hebb_run)
 before = signatures()
