@@ -350,9 +350,11 @@ def _example_jobs(examples, dpi):
     demos = [d for d in (examples["demo"], examples["demo_failure"]) if d is not None]
     gifs = [(name, lambda path, fr=fr: save_recall_gif(fr, path, fps=20))  # Pillow: 0.1 s each
             for fr, name in zip(examples["frames"], GIF_NAMES)]
+    # the longest first (0.2-0.3 s, 0.15-0.25 s, 0.1 s, 0.03 s each): whichever lane is free
+    # then takes the next, and the two lanes end close together
     return [
-        ("state_space_trajectory.png", _png(lambda: plot_trajectories(examples["trajectories"]), dpi)),
         ("weight_matrices.png", _png(lambda: plot_weight_matrices(examples["weights"]), dpi)),
+        ("state_space_trajectory.png", _png(lambda: plot_trajectories(examples["trajectories"]), dpi)),
         ("recall_demo.png", _png(lambda: plot_recall_demo(demos), dpi)),
     ] + gifs
 
