@@ -1,9 +1,9 @@
 """Compile (or load from the cache) every Numba kernel once, before timed or parallel work.
 
 Numba compiles a kernel the first time it is called with new argument types, which takes
-4-5 s for this package on a cold cache (the compiled code is then cached in
-``hopfield_edu/__pycache__`` and loads in about half a second, most of it Numba's own
-set-up). :func:`warm_up` runs
+about 2.5 s for this package on a cold cache (the compiled code is then cached in
+``hopfield_edu/__pycache__`` and loads in about 0.3 s, most of it Numba's own set-up,
+including SciPy's import where SciPy is installed). :func:`warm_up` runs
 every kernel once on a tiny network, so that this cost is paid at a known moment:
 
 - the progress bars of the experiments show a "compiling Numba kernels" phase and start
@@ -99,7 +99,8 @@ def warm_up(processes=1) -> float:
     (docs/benchmarks.md). On a warm cache, or where the cache cannot be written, it is
     the same as ``processes=1``.
 
-    Returns the seconds it took (about 0.5 s from the cache, 4-5 s when compiling).
+    Returns the seconds it took (about 0.3 s from the cache; when compiling, about 2.5 s,
+    or 1.5 s with ``processes=2``).
     """
     global _WARM
     import time
