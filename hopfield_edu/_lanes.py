@@ -40,10 +40,14 @@ def collector_paused():
     (:func:`gc.freeze`: no later collection scans them, here or in a forked child, whose
     memory pages a scan would otherwise copy) and turns the collector back on. This is
     the order the :mod:`gc` documentation recommends before a fork: disable early,
-    freeze just before forking, enable again. On leaving, the frozen objects are
-    unfrozen and the collector is on or off as it was before.
+    freeze just before forking, enable again. On leaving, the collector is on or off as
+    it was before, and the frozen objects are unfrozen, unless objects were frozen
+    before the block (Python 3.12 freezes some at start-up; an application may freeze
+    its own): :func:`gc.unfreeze` cannot tell them apart, so then everything stays
+    frozen (reference counting still frees it; only cycles among it are not collected).
     """
     was_enabled = gc.isenabled()
+    thaw = gc.get_freeze_count() == 0
     frozen = False
 
     def loaded():
@@ -58,7 +62,7 @@ def collector_paused():
     try:
         yield loaded
     finally:
-        if frozen:
+        if frozen and thaw:
             gc.unfreeze()
         if was_enabled:
             gc.enable()

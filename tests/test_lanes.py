@@ -88,8 +88,33 @@ def test_the_collector_is_off_in_the_block_and_on_again_with_what_was_made_froze
         del garbage
         assert gc.collect() >= 1
     assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen_before  # unfrozen on leaving
+    if frozen_before == 0:
+        assert gc.get_freeze_count() == 0  # unfrozen on leaving
+    else:  # Python 3.12+ freezes objects at start-up: then nothing is thawed
+        assert gc.get_freeze_count() >= frozen_before + 1000
     del kept
+
+
+def test_objects_frozen_before_the_block_stay_frozen():
+    import subprocess
+    import sys
+
+    code = """
+import gc
+from hopfield_edu._lanes import collector_paused
+mine = [[i] for i in range(500)]
+gc.freeze()                      # the application's own
+n = gc.get_freeze_count()
+assert n >= 500
+with collector_paused() as loaded:
+    kept = [[i] for i in range(300)]
+    loaded()
+assert gc.get_freeze_count() >= n + 300, (n, gc.get_freeze_count())
+assert gc.isenabled()
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
 def test_the_collector_is_restored_after_an_error_and_stays_off_if_it_was():
@@ -100,7 +125,11 @@ def test_the_collector_is_restored_after_an_error_and_stays_off_if_it_was():
         with collector_paused() as loaded:
             loaded()
             raise KeyError("x")
-    assert gc.isenabled() and gc.get_freeze_count() == frozen_before
+    assert gc.isenabled()
+    if frozen_before == 0:
+        assert gc.get_freeze_count() == 0
+    else:
+        assert gc.get_freeze_count() >= frozen_before
     gc.disable()
     try:
         with collector_paused() as loaded:
