@@ -8,7 +8,7 @@ bar's clock after it.
 """
 from __future__ import annotations
 
-__all__ = ["progress_bar", "parallel_map", "warm_up_note"]
+__all__ = ["SilentBar", "simple_bar", "progress_bar", "parallel_map", "warm_up_note"]
 
 COMPILING = "compiling Numba kernels (first run only)"
 LOADING = "loading the compiled Numba kernels"
@@ -21,23 +21,64 @@ def warm_up_note() -> str:
     return COMPILING if needs_compiling() else LOADING
 
 
+class SilentBar:
+    """What a bar does when progress is off: nothing, and without tqdm.
+
+    Even a disabled tqdm bar takes tqdm's class-wide lock and starts its monitor thread.
+    ``reproduce``'s forked child shows no bars, and with this it never touches that lock,
+    which the parent's monitor thread could have held at the moment of the fork.
+    """
+
+    disable = True
+
+    def __init__(self, total=None):
+        self.total, self.n = total, 0
+
+    def update(self, n=1):
+        self.n += n
+
+    def set_postfix_str(self, *args, **kwargs):
+        pass
+
+    def reset(self, total=None):
+        self.n = 0
+        if total is not None:
+            self.total = total
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def simple_bar(total, desc, enabled=True, **kwargs):
+    """A tqdm bar (``leave=False``), or a :class:`SilentBar` when not ``enabled``."""
+    if not enabled:
+        return SilentBar(total)
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, leave=False, **kwargs)
+
+
 def progress_bar(total, desc, enabled=True):
     """A tqdm bar of ``total`` steps; warms the Numba kernels up first, visibly.
 
-    With ``enabled=False`` the bar is silent, and the kernels compile on first use
-    as usual.
+    With ``enabled=False`` the bar is a :class:`SilentBar`, and the kernels compile on
+    first use as usual.
     """
-    from tqdm.auto import tqdm
-
     from .warmup import is_warm, warm_up
 
-    bar = tqdm(total=total, desc=desc, disable=not enabled, leave=False)
+    bar_ = simple_bar(total, desc, enabled)
     if enabled and not is_warm():
-        bar.set_postfix_str(warm_up_note(), refresh=True)
+        bar_.set_postfix_str(warm_up_note(), refresh=True)
         warm_up()
-        bar.set_postfix_str("", refresh=False)
-        bar.reset(total=total)  # the rate and ETA count from here, not from the compilation
-    return bar
+        bar_.set_postfix_str("", refresh=False)
+        bar_.reset(total=total)  # the rate and ETA count from here, not from the compilation
+    return bar_
 
 
 def parallel_map(n_jobs, tasks, *, desc="trials", progress=True):

@@ -245,14 +245,11 @@ def _load_drawing_and_kernels(progress, processes):
     repeated. A one-line note says whether the kernels compile (first run) or load.
     """
     from . import _figures, animation, plotting  # noqa: F401
-    from ._progress import warm_up_note
+    from ._progress import simple_bar, warm_up_note
     from .warmup import is_warm, warm_up
 
     if not is_warm():
-        from tqdm.auto import tqdm
-
-        with tqdm(total=0, desc=warm_up_note(), disable=not progress, leave=False,
-                  bar_format="{desc}"):
+        with simple_bar(0, warm_up_note(), progress, bar_format="{desc}"):
             warm_up(processes=processes)
 
 
@@ -365,10 +362,9 @@ def _draw(out, jobs, progress, shared=(), claims=None):
     ``claims`` (a :class:`~hopfield_edu._lanes.SharedCounter` both processes hold) hands
     out each shared job once; the lane that finishes its own jobs first takes more of them.
     """
-    from tqdm.auto import tqdm
+    from ._progress import simple_bar  # silent, without tqdm, in the forked child
 
-    with tqdm(total=len(jobs) + len(shared), desc="figures", disable=not progress,
-              leave=False) as bar:
+    with simple_bar(len(jobs) + len(shared), "figures", progress) as bar:
         for name, write in jobs:
             write(out / name)
             bar.update()

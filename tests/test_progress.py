@@ -110,3 +110,35 @@ print(json.dumps([here, before, signatures()]))
     assert "hebb_steps_fast" in here and "hebb_run" not in here, here
     assert before["hopfield_edu._kernels.hebb_run"], "hebb_run was not loaded here"
     assert before == after  # nothing compiled after the warm-up
+
+
+def test_the_forked_child_of_reproduce_never_makes_a_tqdm_bar(tmp_path):
+    # Even a disabled tqdm bar takes tqdm's class-wide lock, which the parent's monitor
+    # thread may hold at the moment of the fork: the child must not touch tqdm at all.
+    code = f'''
+import os
+import tqdm.std
+made = []
+real_new = tqdm.std.tqdm.__new__
+def recording_new(cls, *a, **k):
+    with open({str(tmp_path / "pids")!r}, "a") as f:
+        f.write(f"{{os.getpid()}}\\n")
+    return real_new(cls, *a, **k)
+tqdm.std.tqdm.__new__ = recording_new
+from hopfield_edu.report import reproduce
+reproduce({str(tmp_path / "out")!r}, quick=True, jobs=2, progress=True)
+print(os.getpid())
+'''
+    proc = _run(code)
+    parent = proc.stdout.strip().splitlines()[-1]
+    pids = (tmp_path / "pids").read_text().split()
+    assert pids, "the parent made no bar: the test would prove nothing"
+    assert set(pids) == {parent}, (parent, pids)
+    from hopfield_edu._progress import SilentBar, progress_bar
+
+    silent = progress_bar(3, "x", enabled=False)
+    assert isinstance(silent, SilentBar) and silent.disable
+    with silent as b:
+        b.update()
+        b.update(2)
+    assert b.n == 3
