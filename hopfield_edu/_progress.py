@@ -8,6 +8,8 @@ bar's clock after it.
 """
 from __future__ import annotations
 
+import functools
+
 __all__ = ["SilentBar", "simple_bar", "progress_bar", "parallel_map", "warm_up_note"]
 
 COMPILING = "compiling Numba kernels (first run only)"
@@ -55,13 +57,24 @@ class SilentBar:
         return False
 
 
-def simple_bar(total, desc, enabled=True, **kwargs):
-    """A tqdm bar (``leave=False``), or a :class:`SilentBar` when not ``enabled``."""
-    if not enabled:
-        return SilentBar(total)
+@functools.cache
+def _tqdm_class():
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, leave=False, **kwargs)
+    class Bar(tqdm):
+        # No monitor thread: it only retunes the refresh rate of stalled bars, and a thread
+        # alive at ``reproduce``'s fork is what Python 3.12+ warns about (a lock it holds
+        # at that moment would stay held in the child)
+        monitor_interval = 0
+
+    return Bar
+
+
+def simple_bar(total, desc, enabled=True, **kwargs):
+    """A tqdm bar (``leave=False``, no monitor thread), or a :class:`SilentBar` when not ``enabled``."""
+    if not enabled:
+        return SilentBar(total)
+    return _tqdm_class()(total=total, desc=desc, leave=False, **kwargs)
 
 
 def progress_bar(total, desc, enabled=True):

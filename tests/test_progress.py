@@ -112,7 +112,7 @@ print(json.dumps([here, before, signatures()]))
     assert before == after  # nothing compiled after the warm-up
 
 
-def test_the_forked_child_of_reproduce_never_makes_a_tqdm_bar(tmp_path):
+def test_reproduce_forks_with_one_thread_and_the_child_makes_no_tqdm_bar(tmp_path):
     # Even a disabled tqdm bar takes tqdm's class-wide lock, which the parent's monitor
     # thread may hold at the moment of the fork: the child must not touch tqdm at all.
     code = f'''
@@ -125,11 +125,20 @@ def recording_new(cls, *a, **k):
         f.write(f"{{os.getpid()}}\\n")
     return real_new(cls, *a, **k)
 tqdm.std.tqdm.__new__ = recording_new
+import threading
+import hopfield_edu._lanes as lanes
+real_run_two = lanes.run_two
+def run_two(main, side):
+    # what Python 3.12+ counts before it warns about a fork: threads other than this one
+    print("THREADS", [t.name for t in threading.enumerate()])
+    return real_run_two(main, side)
+lanes.run_two = run_two
 from hopfield_edu.report import reproduce
 reproduce({str(tmp_path / "out")!r}, quick=True, jobs=2, progress=True)
 print(os.getpid())
 '''
     proc = _run(code)
+    assert "THREADS ['MainThread']" in proc.stdout, proc.stdout  # no tqdm monitor at the fork
     parent = proc.stdout.strip().splitlines()[-1]
     pids = (tmp_path / "pids").read_text().split()
     assert pids, "the parent made no bar: the test would prove nothing"
