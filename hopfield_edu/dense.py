@@ -356,8 +356,9 @@ def name_attractor(state, patterns, target, *, mixture_threshold=0.9) -> str:
         return "target"
     if ov.max() == s.size:
         return "other pattern"
-    mixture = np.where(xi.astype(np.int64).sum(axis=0) >= 0, 1, -1)
-    if mixture @ s >= mixture_threshold * s.size:
+    from .attractors import majority_state  # the one definition of the mixture (ties +1)
+
+    if majority_state(xi) @ s >= mixture_threshold * s.size:
         return "mixture"
     return "spurious"
 
