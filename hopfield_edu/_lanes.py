@@ -44,18 +44,18 @@ def collector_paused():
     memory pages a scan would otherwise copy) and turns the collector back on. This is
     the order the :mod:`gc` documentation recommends before a fork: disable early,
     freeze just before forking, enable again. On leaving, the collector is on or off as
-    it was before, and the frozen objects are unfrozen, unless objects were frozen
-    before the block (Python 3.12 freezes some at start-up; an application may freeze
-    its own): :func:`gc.unfreeze` cannot tell them apart, so then everything stays
-    frozen (reference counting still frees it; only cycles among it are not collected).
+    it was before and the frozen objects are unfrozen, so nothing of this outlasts the
+    block. :func:`gc.unfreeze` thaws every frozen object, so where objects were frozen
+    before the block (Python 3.12 freezes a few hundred at start-up; an application
+    may freeze its own) nothing is frozen here: the collector is only paused.
     """
     was_enabled = gc.isenabled()
-    thaw = gc.get_freeze_count() == 0
+    may_freeze = gc.get_freeze_count() == 0
     frozen = False
 
     def loaded():
         nonlocal frozen
-        if not frozen:
+        if may_freeze and not frozen:
             gc.freeze()
             frozen = True
         if was_enabled:
@@ -65,7 +65,7 @@ def collector_paused():
     try:
         yield loaded
     finally:
-        if frozen and thaw:
+        if frozen:
             gc.unfreeze()
         if was_enabled:
             gc.enable()

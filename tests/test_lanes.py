@@ -83,19 +83,19 @@ def test_the_collector_is_off_in_the_block_and_on_again_with_what_was_made_froze
         kept = [_Cycle() for _ in range(1000)]  # long-lived objects, made while paused
         loaded()
         assert gc.isenabled()
-        assert gc.get_freeze_count() >= frozen_before + 1000
+        if frozen_before == 0:
+            assert gc.get_freeze_count() >= 1000
+        else:  # Python 3.12 freezes objects at start-up: then nothing is frozen here
+            assert gc.get_freeze_count() == frozen_before
         garbage = _Cycle()  # made after loaded(): collectable again
         del garbage
         assert gc.collect() >= 1
     assert gc.isenabled()
-    if frozen_before == 0:
-        assert gc.get_freeze_count() == 0  # unfrozen on leaving
-    else:  # Python 3.12+ freezes objects at start-up: then nothing is thawed
-        assert gc.get_freeze_count() >= frozen_before + 1000
+    assert gc.get_freeze_count() == frozen_before  # as before the block
     del kept
 
 
-def test_objects_frozen_before_the_block_stay_frozen():
+def test_objects_frozen_before_the_block_stay_frozen_and_nothing_is_added():
     import subprocess
     import sys
 
@@ -109,7 +109,8 @@ assert n >= 500
 with collector_paused() as loaded:
     kept = [[i] for i in range(300)]
     loaded()
-assert gc.get_freeze_count() >= n + 300, (n, gc.get_freeze_count())
+    assert gc.get_freeze_count() == n and gc.isenabled()  # paused, not frozen
+assert gc.get_freeze_count() == n, (n, gc.get_freeze_count())
 assert gc.isenabled()
 print("ok")
 """
@@ -126,10 +127,7 @@ def test_the_collector_is_restored_after_an_error_and_stays_off_if_it_was():
             loaded()
             raise KeyError("x")
     assert gc.isenabled()
-    if frozen_before == 0:
-        assert gc.get_freeze_count() == 0
-    else:
-        assert gc.get_freeze_count() >= frozen_before
+    assert gc.get_freeze_count() == frozen_before
     gc.disable()
     try:
         with collector_paused() as loaded:
