@@ -12,9 +12,11 @@ and macOS's fork is unsafe with some system libraries. Elsewhere, and with
 ``parallel=False``, the lanes run one after the other in this process, with the same
 results. The child shows no progress bars (two processes writing to one terminal would
 garble them) and ends with :func:`os._exit`, as :mod:`multiprocessing` children do.
-At the fork ``reproduce`` runs no Python thread but the main one (its progress bars have
-no tqdm monitor thread), so no lock a thread holds is copied into the child locked, and
-Python 3.12+ has nothing to warn about; the child makes no tqdm bar at all.
+At the fork the ``hopfield-edu reproduce`` command runs no Python thread but the main
+one (its progress bars have no tqdm monitor thread), so no lock a thread holds is copied
+into the child locked, and Python 3.12+ has nothing to warn about; the child makes no
+tqdm bar at all. (A notebook kernel has threads of its own: ``reproduce()`` called from
+Python runs in one process unless asked for two.)
 """
 from __future__ import annotations
 

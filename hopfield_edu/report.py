@@ -193,11 +193,12 @@ def _compute_and_draw(out, cfg, *, jobs, t0, loaded, dpi, quick, progress, recor
 
     The drawing modules and the Numba kernels are loaded first, and the single runs
     (trajectories, animations, demos, weights: milliseconds) run; then ``loaded()``
-    (:func:`hopfield_edu._lanes.collector_paused`) freezes everything made so far. With
-    two lanes a forked child then runs Experiment 3 and draws its figures while this
-    process runs Experiments 1-2 and draws theirs, and whichever lane is done first
-    takes the remaining figures one by one. Every experiment draws from its own child
-    stream of the root seed, so the numbers are the same as with one lane (tested).
+    (:func:`hopfield_edu._lanes.collector_paused`) freezes everything made so far (where
+    it may) and turns the collector back on. With two lanes a forked child then runs
+    Experiment 3 and draws its figures while this process runs Experiments 1-2 and draws
+    theirs, and whichever lane is done first takes the remaining figures one by one.
+    Every experiment draws from its own child stream of the root seed, so the numbers
+    are the same as with one lane (tested).
     """
     from ._lanes import SharedCounter, can_fork, run_two
     from .experiments import ExperimentResults, _root, run_capacity, run_examples, run_noise_robustness
