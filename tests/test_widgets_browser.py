@@ -18,7 +18,11 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -36,7 +40,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="the PyPI playwright package is needed (pip install -e .[dev])")
 expect = sync_api.expect
 
-from hopfield_edu.widgets.serve import VoilaServer as Server  # noqa: E402
+from hopfield_edu.widgets.serve import VoilaServer as Server, _free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAYGROUND = ROOT / "solutions" / "playground"
@@ -461,15 +465,7 @@ class JupyterServer:
     """
 
     def __init__(self, app, folder, timeout=120):
-        import signal  # noqa: F401 - used in stop()
-        import socket
-        import subprocess
-        import sys
-        import urllib.request
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = _free_port()
         module, cls = {"lab": ("jupyterlab", "LabApp"), "notebook": ("notebook", "JupyterNotebookApp")}[app]
         argv = [sys.executable, "-m", module, "--no-browser", f"--port={self.port}",
                 "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
@@ -491,8 +487,6 @@ class JupyterServer:
                 time.sleep(0.2)
 
     def stop(self):
-        import signal
-
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=20)
